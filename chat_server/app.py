@@ -1,0 +1,114 @@
+"""The web application factory and its paired resource lifecycles."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import Redis
+
+from chat_server import api, keys, metrics
+from chat_server.config import Config
+from chat_server.errors import Handler, error_middleware, json_error
+from chat_server.storage import db
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+async def _pool_ctx(app: web.Application) -> AsyncIterator[None]:
+    cfg = app[keys.CONFIG]
+    conn = await db.connect_one(cfg.database_url)
+    try:
+        await db.migrate(conn)
+    finally:
+        await conn.close()
+    pool = await db.connect(cfg.database_url, max_size=cfg.db_pool_max)
+    app[keys.POOL] = pool
+    yield
+    await pool.close()
+
+
+async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    redis = Redis.from_url(app[keys.CONFIG].redis_url, health_check_interval=10)
+    app[keys.REDIS] = redis
+    yield
+    await redis.aclose()
+
+
+async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
+    from chat_server.live import Live
+
+    live = Live(app[keys.CONFIG], app[keys.POOL], app[keys.REDIS])
+    await live.start()
+    app[keys.LIVE] = live
+    yield
+    await live.stop()
+
+
+@web.middleware
+async def _count(request: web.Request, handler: Handler) -> web.StreamResponse:
+    resp: web.StreamResponse = await handler(request)
+    route = request.match_info.route.resource.canonical if request.match_info.route.resource else "?"
+    metrics.HTTP_REQUESTS.labels(request.method, route, str(resp.status)).inc()
+    return resp
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    problems = {}
+    try:
+        await request.app[keys.POOL].fetchval("SELECT 1", timeout=2)
+    except Exception as e:
+        problems["postgresql"] = type(e).__name__
+    try:
+        await request.app[keys.REDIS].ping()
+    except Exception as e:
+        problems["redis"] = type(e).__name__
+    if problems:
+        return web.json_response({"ok": False, "unreachable": problems}, status=503)
+    return web.json_response({"ok": True})
+
+
+async def metrics_view(request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def index(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/static/login.html")
+
+
+async def _live_shutdown(app: web.Application) -> None:
+    live = app.get(keys.LIVE)
+    if live is not None:
+        await live.shutdown()
+
+
+def create_app(config: Config) -> web.Application:
+    app = web.Application(middlewares=[_count, error_middleware], client_max_size=config.max_body_bytes)
+    app[keys.CONFIG] = config
+    app.cleanup_ctx.append(_pool_ctx)
+    app.cleanup_ctx.append(_redis_ctx)
+    app.cleanup_ctx.append(_live_ctx)
+    app.on_shutdown.append(_live_shutdown)
+    app.router.add_routes(api.routes)
+    from chat_server import live_http
+
+    app.router.add_routes(live_http.routes)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    app.router.add_get("/metrics", metrics_view)
+    app.router.add_get("/", index)
+    app.router.add_static("/static", STATIC, append_version=False)
+    app.router.add_route("*", "/api/{tail:.*}", _no_such_endpoint)
+    return app
+
+
+async def _no_such_endpoint(request: web.Request) -> web.Response:
+    return json_error(404, "not_found", f"no endpoint {request.method} {request.path}; see README for the API")

@@ -1,0 +1,107 @@
+"""Passwords, tokens, login throttling and the role check on every endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+
+from aiohttp import web
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from chat_server import keys
+from chat_server.errors import ApiError
+from chat_server.storage import accounts
+from clinical.records import Role, User
+
+COOKIE = "cbt_session"
+FAILURE_WINDOW_S = 15 * 60
+MAX_DELAY_S = 300.0
+
+_hasher = PasswordHasher()
+# A real hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def login_delay(failures: int, free: int) -> float:
+    """Seconds to wait before the next attempt: 0 for the first `free`, then doubling."""
+    if failures < free:
+        return 0.0
+    return min(MAX_DELAY_S, 2.0 ** (failures - free + 1))
+
+
+async def verify_async(password_hash: str, password: str) -> bool:
+    # argon2 takes tens of ms of CPU: keep it off the event loop.
+    return await asyncio.to_thread(verify_password, password_hash, password)
+
+
+def presented_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return header[7:].strip() or None
+    if request.path == "/ws" and "token" in request.query:
+        return request.query["token"] or None
+    return request.cookies.get(COOKIE) or None
+
+
+async def authenticate(request: web.Request) -> User | None:
+    token = presented_token(request)
+    if token is None or len(token) > 200:
+        return None
+    return await accounts.user_for_token(request.app[keys.POOL], token_hash(token), datetime.now(UTC))
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
+    """Every endpoint says who may call it; nobody else gets past this."""
+    allowed: frozenset[Role] = frozenset(roles)
+
+    def wrap(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def inner(request: web.Request) -> web.StreamResponse:
+            user = await authenticate(request)
+            if user is None:
+                raise ApiError(401, "unauthorized", "log in first (POST /api/login), or your token has expired")
+            if allowed and user.role not in allowed:
+                names = ", ".join(sorted(r.value for r in allowed))
+                raise ApiError(403, "forbidden", f"only {names} may do this")
+            request[keys.USER] = user
+            return await handler(request)
+
+        inner.roles = allowed  # type: ignore[attr-defined]
+        return inner
+
+    return wrap
+
+
+def any_role() -> Iterable[Role]:
+    return tuple(Role)
+
+
+def expiry(now: datetime, hours: float) -> datetime:
+    return now + timedelta(hours=hours)

@@ -1,0 +1,94 @@
+"""Configuration, read once from the environment into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    # Where the data lives. Empty URLs mean "embedded servers under data_dir".
+    database_url: str = field(default="", repr=False)
+    redis_url: str = field(default="", repr=False)
+    data_dir: Path = Path("data")
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # Accounts and tokens.
+    token_ttl_hours: float = 12.0
+    cookie_secure: bool = False
+    login_free_attempts: int = 5
+    # Live sessions.
+    join_early_minutes: int = 15
+    max_body_bytes: int = 64 * 1024
+    ws_queue_frames: int = 512
+    shutdown_grace_seconds: float = 5.0
+    db_pool_max: int = 10
+    # Risk escalation and mail.
+    ack_timeout_seconds: float = 300.0
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "alerts@cbt.local"
+    public_url: str = "http://127.0.0.1:8080"
+    worker_tick_seconds: float = 1.0
+    log_level: str = "INFO"
+    process_name: str = "web"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:
+        """Read CBT_* settings (and DATABASE_URL / REDIS_URL / PORT) once."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = f.name.upper()
+            raw = env.get(name) if name in ("DATABASE_URL", "REDIS_URL", "PORT") else None
+            raw = env.get(f"CBT_{name}", raw)
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, f.type, raw)
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def public(self) -> dict[str, object]:
+        """Settings safe to log: URLs are reduced to their scheme and host."""
+        out: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name.endswith("_url") and f.name != "public_url":
+                value = _redact(str(value))
+            out[f.name] = str(value) if isinstance(value, Path) else value
+        return out
+
+
+def _convert(name: str, kind: object, raw: str) -> object:
+    kind = str(kind)
+    try:
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off", ""):
+                return False
+            raise ValueError(raw)
+        if kind == "Path":
+            return Path(raw)
+    except ValueError:
+        raise ConfigError(f"CBT_{name.upper()}={raw!r} is not a valid {kind}") from None
+    return raw
+
+
+def _redact(url: str) -> str:
+    if not url:
+        return "(embedded)"
+    scheme, _, rest = url.partition("://")
+    host = rest.rsplit("@", 1)[-1].split("/", 1)[0]
+    return f"{scheme}://{host or '(socket)'}/..."

@@ -1,0 +1,77 @@
+"""Demo data, loaded once: people, episodes and today's appointments."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from chat_server.auth import hash_password
+from chat_server.storage import accounts, care, db
+from clinical.records import (
+    AppointmentKind,
+    Employment,
+    Role,
+    TherapistProfile,
+    Validation,
+)
+
+PASSWORD = "demo-password"
+
+PEOPLE: list[tuple[str, str, Role, TherapistProfile | None, bool]] = [
+    ("admin@demo.cbt", "Alex Admin", Role.ADMIN, None, False),
+    ("supervisor@demo.cbt", "Sally Supervisor", Role.SUPERVISOR, None, False),
+    ("backup@demo.cbt", "Bola Backup", Role.SUPERVISOR, None, False),
+    ("lead@demo.cbt", "Lee Clinical-Lead", Role.SUPERVISOR, None, True),
+    ("asha@demo.cbt", "Asha Patel", Role.THERAPIST,
+     TherapistProfile(0, Employment.SELF_EMPLOYED, Validation.VALIDATED, 20), False),
+    ("ben@demo.cbt", "Ben Okafor", Role.THERAPIST,
+     TherapistProfile(0, Employment.SELF_EMPLOYED, Validation.IN_VALIDATION, 10), False),
+    ("carla@demo.cbt", "Carla Reyes", Role.THERAPIST,
+     TherapistProfile(0, Employment.AGENCY, Validation.NOT_REQUIRED, 12), False),
+    ("pat@demo.cbt", "Pat Morgan", Role.PATIENT, None, False),
+    ("priya@demo.cbt", "Priya Shah", Role.PATIENT, None, False),
+    ("sam@demo.cbt", "Sam Lewis", Role.PATIENT, None, False),
+]
+
+
+async def seed(dsn: str, force: bool = False, now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    pool = await db.connect(dsn, min_size=1, max_size=2)
+    try:
+        if not force and await accounts.user_by_email(pool, "admin@demo.cbt") is not None:
+            return "Demo data already loaded (cbt demo --force adds another set of appointments)."
+        hashed = hash_password(PASSWORD)
+        ids: dict[str, int] = {}
+        for email, name, role, profile, lead in PEOPLE:
+            found = await accounts.user_by_email(pool, email)
+            if found is None:
+                user = await accounts.create_user(
+                    pool, email=email, display_name=name, role=role, password_hash=hashed,
+                    therapist=profile, clinical_lead=lead,
+                )
+                ids[email] = user.id
+            else:
+                ids[email] = found[0].id
+        # Appointments today: one open now, one in a few minutes, one later.
+        slot = now.replace(second=0, microsecond=0)
+        plan = [
+            ("pat@demo.cbt", "asha@demo.cbt", slot - timedelta(minutes=5)),
+            ("priya@demo.cbt", "ben@demo.cbt", slot + timedelta(minutes=10)),
+            ("sam@demo.cbt", "carla@demo.cbt", slot + timedelta(hours=3)),
+        ]
+        made = []
+        for patient, therapist, start in plan:
+            eps = await pool.fetchval(
+                "SELECT id FROM episodes WHERE patient_id = $1 AND closed_at IS NULL", ids[patient]
+            )
+            if eps is None:
+                eps = (await care.create_episode(pool, ids[patient], ids[therapist])).id
+            has_any = await pool.fetchval("SELECT count(*) FROM appointments WHERE episode_id = $1", eps)
+            kind = AppointmentKind.TREATMENT if has_any else AppointmentKind.ASSESSMENT
+            try:
+                appt = await care.create_appointment(pool, eps, kind, start, 60)
+                made.append(f"  session {appt.id}: {patient} with {therapist} at {start:%H:%M} UTC ({kind.value})")
+            except accounts.Conflict as e:
+                made.append(f"  skipped {patient}: {e}")
+        return "Demo data loaded:\n" + "\n".join(made)
+    finally:
+        await pool.close()

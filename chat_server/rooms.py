@@ -1,0 +1,174 @@
+"""Per-process state of live rooms: connections with bounded queues, and room hubs
+that deliver each room's messages in sequence order exactly once per connection."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from chat_server import metrics
+from chat_server.protocol import CloseCode, Codec, Limits, Message, TokenBucket, encode_obj
+from clinical.records import Appointment, User
+from clinical.sessions import RoomRole
+
+if TYPE_CHECKING:
+    from chat_server.protocol import ServerFrame
+
+log = logging.getLogger(__name__)
+
+
+class Conn:
+    """One WebSocket: a bounded outgoing queue drained by its own writer task,
+    so a slow reader never holds up anyone else."""
+
+    __slots__ = (
+        "closing", "codec", "conn_id", "frame_bucket", "last_seq", "last_typing", "live",
+        "max_queue", "msg_bucket", "out", "presence_id", "presence_key", "role", "room",
+        "user", "violations", "wake", "writer", "ws",
+    )
+
+    def __init__(self, ws: web.WebSocketResponse, user: User, codec: Codec, limits: Limits,
+                 max_queue: int, conn_id: str) -> None:
+        self.ws, self.user, self.codec, self.conn_id = ws, user, codec, conn_id
+        self.out: deque[str | bytes] = deque()
+        self.wake = asyncio.Event()
+        self.max_queue = max_queue
+        self.writer: asyncio.Task[None] | None = None
+        self.closing = False
+        self.room: Room | None = None
+        self.role: RoomRole | None = None
+        self.last_seq = 0
+        self.live = False  # False while replaying: the hub leaves it alone
+        self.msg_bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
+        self.frame_bucket = TokenBucket(limits.frames_per_second, limits.frame_burst)
+        self.violations = 0
+        self.last_typing = -1e9
+        self.presence_id: int | None = None
+        self.presence_key: str | None = None
+
+    def start(self) -> None:
+        self.writer = asyncio.create_task(self._write(), name=f"ws-writer-{self.conn_id}")
+
+    def send(self, frame: ServerFrame) -> None:
+        self.enqueue(encode_obj(frame.to_obj(), self.codec))
+
+    def enqueue(self, data: str | bytes) -> None:
+        if self.closing:
+            return
+        if len(self.out) >= self.max_queue:
+            metrics.SLOW_CLOSES.inc()
+            self.close(CloseCode.RESUME, "you fell behind; reconnect and resume from your last seq")
+            return
+        self.out.append(data)
+        self.wake.set()
+
+    def deliver(self, seq: int, frames: dict[Codec, str | bytes], make: Callable[[Codec], str | bytes]) -> None:
+        """Deliver message `seq` if it is the next one this connection needs."""
+        if not self.live or seq != self.last_seq + 1:
+            return
+        data = frames.get(self.codec)
+        if data is None:
+            data = frames[self.codec] = make(self.codec)
+        self.last_seq = seq
+        self.enqueue(data)
+
+    def enqueue_message(self, msg: Message) -> None:
+        self.last_seq = msg.seq
+        self.enqueue(encode_obj(msg.to_obj(), self.codec))
+
+    def close(self, code: int, reason: str) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        self.live = False
+        self.out.clear()
+        asyncio.get_running_loop().create_task(self._close(code, reason))
+
+    async def _close(self, code: int, reason: str) -> None:
+        try:
+            await self.ws.close(code=code, message=reason.encode()[:120])
+        except Exception:  # the peer may already be gone
+            pass
+
+    async def _write(self) -> None:
+        ws = self.ws
+        out = self.out
+        try:
+            while not self.closing:
+                await self.wake.wait()
+                self.wake.clear()
+                while out and not self.closing:
+                    data = out.popleft()
+                    if isinstance(data, str):
+                        await ws.send_str(data)
+                    else:
+                        await ws.send_bytes(data)
+        except (ConnectionError, RuntimeError):
+            pass  # closed under us: the reader loop notices and cleans up
+
+    async def flush(self, within: float) -> None:
+        """Wait (briefly) until queued frames have been written."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while self.out and not self.closing and loop.time() < deadline:  # noqa: ASYNC110 (bounded poll at shutdown)
+            await asyncio.sleep(0.01)
+
+
+class Room:
+    """One room's hub in this process: the seq it has delivered up to, its local
+    connections, and messages that arrived ahead of a gap."""
+
+    __slots__ = ("appt", "conns", "filling", "id", "last_seq", "notice", "pending")
+
+    def __init__(self, appt: Appointment, last_seq: int) -> None:
+        self.id = appt.id
+        self.appt = appt
+        self.last_seq = last_seq
+        self.conns: set[Conn] = set()
+        self.pending: dict[int, Message] = {}
+        self.filling = False
+        self.notice: asyncio.TimerHandle | None = None
+
+    def offer(self, msg: Message) -> bool:
+        """Take a message from any source; returns True if a gap is now waiting to be filled."""
+        if msg.seq <= self.last_seq:
+            return False
+        if msg.seq != self.last_seq + 1:
+            self.pending[msg.seq] = msg
+            return True
+        self._deliver(msg)
+        while self.pending:
+            nxt = self.pending.pop(self.last_seq + 1, None)
+            if nxt is None:
+                for seq in [s for s in self.pending if s <= self.last_seq]:
+                    del self.pending[seq]
+                return bool(self.pending)
+            self._deliver(nxt)
+        return False
+
+    def _deliver(self, msg: Message) -> None:
+        self.last_seq = msg.seq
+        frames: dict[Codec, str | bytes] = {}
+        obj = msg.to_obj()
+
+        def make(codec: Codec) -> str | bytes:
+            return encode_obj(obj, codec)
+
+        for conn in self.conns:
+            conn.deliver(msg.seq, frames, make)
+
+    def broadcast(self, frame: ServerFrame, skip: Conn | None = None) -> None:
+        frames: dict[Codec, str | bytes] = {}
+        obj = frame.to_obj()
+        for conn in self.conns:
+            if conn is skip or conn.closing or not conn.live:
+                continue
+            data = frames.get(conn.codec)
+            if data is None:
+                data = frames[conn.codec] = encode_obj(obj, conn.codec)
+            conn.enqueue(data)

@@ -1,0 +1,126 @@
+"""Group commit: messages from every connection are stored in batches, one transaction each.
+
+Rooms are sharded over a few writer connections, so one room's messages always go
+through one queue and are numbered in the order they arrived; batches of different
+shards commit in parallel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+import asyncpg
+
+from chat_server import metrics
+from chat_server.storage import db, transcripts
+from chat_server.storage.transcripts import AppendResult, NewMessage
+
+log = logging.getLogger(__name__)
+
+Committed = Callable[[Sequence[NewMessage], Sequence[AppendResult]], None]
+
+
+class Overloaded(Exception):
+    """Too many messages are waiting to be stored: the sender should retry shortly."""
+
+
+class StoreFailed(Exception):
+    """The database did not confirm the batch; the message was not acknowledged."""
+
+
+class _Shard:
+    def __init__(self, dsn: str, index: int, max_batch: int, on_commit: Committed) -> None:
+        self.dsn, self.index, self.max_batch, self.on_commit = dsn, index, max_batch, on_commit
+        self.pending: list[tuple[NewMessage, asyncio.Future[AppendResult]]] = []
+        self.wake = asyncio.Event()
+        self.conn: asyncpg.Connection | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.closing = False
+
+    async def run(self) -> None:
+        backoff = 0.05
+        while True:
+            if not self.pending:
+                if self.closing:
+                    return
+                self.wake.clear()
+                await self.wake.wait()
+                continue
+            batch = self.pending[: self.max_batch]
+            del self.pending[: len(batch)]
+            try:
+                if self.conn is None or self.conn.is_closed():
+                    self.conn = await db.connect_one(self.dsn)
+                await self._commit(batch)
+                backoff = 0.05
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as e:
+                log.warning("group commit failed", extra={"shard": self.index, "error": repr(e), "batch": len(batch)})
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(StoreFailed(type(e).__name__))
+                if self.conn is not None:
+                    self.conn.terminate()
+                    self.conn = None
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+
+    async def _commit(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
+        # Stable sort by room: each room's order is kept, counter locks are taken in one order.
+        batch.sort(key=lambda item: item[0].room)
+        messages = [m for m, _ in batch]
+        started = time.perf_counter()
+        assert self.conn is not None
+        results = await transcripts.append(self.conn, messages)
+        metrics.WRITE_SECONDS.observe(time.perf_counter() - started)
+        metrics.WRITE_BATCH.observe(len(batch))
+        for (_, fut), res in zip(batch, results, strict=True):
+            metrics.MESSAGES.labels(res.status).inc()
+            if not fut.done():
+                fut.set_result(res)
+        self.on_commit(messages, results)
+
+
+class GroupWriter:
+    def __init__(self, dsn: str, on_commit: Committed, shards: int = 2, max_batch: int = 256,
+                 max_pending: int = 4000) -> None:
+        self.max_pending = max_pending
+        self.shards = [_Shard(dsn, i, max_batch, on_commit) for i in range(shards)]
+
+    def start(self) -> None:
+        for s in self.shards:
+            s.task = asyncio.create_task(s.run(), name=f"group-commit-{s.index}")
+
+    def submit(self, msg: NewMessage) -> asyncio.Future[AppendResult]:
+        shard = self.shards[msg.room % len(self.shards)]
+        if shard.closing:
+            raise StoreFailed("shutting down")
+        if len(shard.pending) >= self.max_pending:
+            raise Overloaded()
+        fut: asyncio.Future[AppendResult] = asyncio.get_running_loop().create_future()
+        shard.pending.append((msg, fut))
+        shard.wake.set()
+        return fut
+
+    @property
+    def backlog(self) -> int:
+        return sum(len(s.pending) for s in self.shards)
+
+    async def stop(self, grace: float) -> None:
+        """Store what is already queued (up to `grace` seconds), then close."""
+        for s in self.shards:
+            s.closing = True
+            s.wake.set()
+        tasks = [s.task for s in self.shards if s.task is not None]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for t in late:
+                t.cancel()
+        for s in self.shards:
+            for _, fut in s.pending:
+                if not fut.done():
+                    fut.set_exception(StoreFailed("shutting down"))
+            if s.conn is not None:
+                await s.conn.close()

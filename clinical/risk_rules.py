@@ -1,0 +1,548 @@
+"""Phrase rules for risk screening, one table per category.
+
+Each rule is a regular expression over the normalised text built by
+``clinical.risk`` (see ``clinical.risk_lexicon`` for the normalisation).
+``<NAME>`` stands for one of the MACROS below.  A rule may need *context*: a
+lexeme class that must appear somewhere in the message (``"si"``, ``"sh"``,
+``"drugs"``), so that a vague phrase ("i've got a plan", "the urges are back")
+only counts in a message that is already about suicide or self-harm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MACROS: dict[str, str] = {
+    "ME": r"(?:myself|my self|me)",
+    "MYSELF": r"(?:myself|my self|meself)",
+    "I": r"(?:i|im|ive|id|ill)",
+    "IM": r"(?:im|i am|i m)",
+    "IVE": r"(?:ive|i have|i)",
+    "W2": r"(?:[a-z0-9]+ ){0,2}",
+    "W3": r"(?:[a-z0-9]+ ){0,3}",
+    "W5": r"(?:[a-z0-9]+ ){0,5}",
+    "KILL": r"(?:kill|killing|killed|kills)",
+    "WANT": (
+        r"(?:want to|want|wanted to|wanting to|wish to|wish i could|would like to|feel like|"
+        r"felt like|feeling like|tempted to|urge to|urges to|need to|should|could|might)"
+    ),
+    "THINK": (
+        r"(?:thinking about|thought about|think about|thinks about|thoughts of|thoughts about|"
+        r"thinking of|thought of|considering|considered|contemplating|fantasi[sz]ing about|"
+        r"dreaming about|imagining|imagine|ideas about|obsessing about)"
+    ),
+    "INTENT": (
+        r"(?:going to|planning to|plan to|planning on|about to|will|ill|i will|decided to|"
+        r"ready to|intend to|intending to|gonna|im doing|doing it)"
+    ),
+    "WHEN": (
+        r"(?:tonight|today|tomorrow|now|right now|this weekend|this evening|this afternoon|"
+        r"this week|later|soon|next week|on (?:monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"after (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at the weekend|"
+        r"when (?:everyone|every one|they|the house|the kids|he|she) )"
+    ),
+    "END": (
+        r"(?:end it all|end it(?! with)|end my life|end my own life|end things(?! with)|"
+        r"end everything|take my life|take my own life|be dead|not be here|not exist|"
+        r"stop existing|stop living)"
+    ),
+    "ENDING": (
+        r"(?:ending it all|ending it(?! with)|ending my life|ending things(?! with)|"
+        r"ending everything|taking my life|taking my own life|killing myself|suicide|"
+        r"dying|being dead|not being here|not existing|death)"
+    ),
+    "DRUG": (
+        r"(?:tablets|tablet|pills|pill|meds|paracetamol|paracetemol|ibuprofen|codeine|"
+        r"sleeping pills|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|"
+        r"painkillers|co codamol|cocodamol|aspirin|insulin|lithium|medicine)"
+    ),
+    "METHOD": (
+        r"(?:hang myself|hanging myself|jump off|jump from|jumping off|jumping from|"
+        r"throw myself|throwing myself|step in front of|stepping in front of|walk in front of|"
+        r"walking in front of|drive (?:my car )?(?:off|into)|driving (?:my car )?(?:off|into)|"
+        r"crash my car|crashing my car|slit my (?:wrists|throat)|drown myself|drowning myself|"
+        r"shoot myself|gas myself|suffocate myself|overdose|take an overdose|"
+        r"take all (?:my|the|of my) <DRUG>|take (?:them|it) all|swallow (?:them|it) all|"
+        r"lie on the (?:tracks|railway|road)|stab myself|electrocute myself)"
+    ),
+    "PLACE": (
+        r"(?:bridge|roof|rooftop|ledge|edge|cliff|tracks|railway|station platform|"
+        r"car park|multi storey|balcony|top floor|motorway bridge|river|canal)"
+    ),
+    "PARTNER": (
+        r"(?:partner|husband|wife|boyfriend|girlfriend|fiance|fiancee|other half|spouse|ex|"
+        r"ex partner|ex husband|ex wife|ex boyfriend|ex girlfriend)"
+    ),
+    "FAMILY": (
+        r"(?:dad|father|mum|mother|stepdad|stepmum|step dad|step mum|brother|sister|son|"
+        r"daughter|uncle|aunt|in law|mother in law|father in law|brother in law|cousin)"
+    ),
+    "PERP": (
+        r"(?:(?:my )?<PARTNER>|(?:my )?(?:dad|father|mum|mother|stepdad|step dad|brother|"
+        r"son|uncle|mother in law|father in law|brother in law)|he|she|hes|shes|they)"
+    ),
+    "HITME": (
+        r"(?:hit|hits|hitting|punch|punched|punches|punching|slap|slapped|slaps|slapping|"
+        r"kick|kicked|kicks|kicking|beat|beats|beating|beaten|push|pushed|pushes|pushing|"
+        r"shove|shoved|shoves|smack|smacks|smacked|hurt|hurts|hurting|bit|bites|attacked|"
+        r"attacks|battered|batters|headbutted|grabbed|grabs|dragged|drags|slammed|"
+        r"threw|throws|throwing|knocked|spat at|spits at|bruised|raped|assaulted|"
+        r"burned|burnt|locked|locks|threatens|threatened|threatening|punched)"
+    ),
+    "CHOKE": (
+        r"(?:strangled|strangles|strangling|strangle|choked|chokes|choking|choke|throttled|"
+        r"throttles|throttling|suffocated)"
+    ),
+    "CHILD": (
+        r"(?:son|sons|daughter|daughters|kids|kid|children|child|baby|babies|toddler|"
+        r"little one|little ones|little brother|little sister|baby brother|baby sister|"
+        r"niece|nephew|stepson|stepdaughter|step son|step daughter|grandson|granddaughter|"
+        r"newborn|twins|boys|girls|\d+ year old|\d+ yr old|\d+ month old)"
+    ),
+    "OBJ": (
+        r"(?:him|her|them|someone|somebody|people|anyone|everyone|the lot of them|"
+        r"(?:my|the|that|this|his|her|our) (?:\w+ )?(?:neighbour|neighbor|neighbours|landlord|"
+        r"boss|manager|stepdad|step dad|dad|father|mum|mother|brother|sister|ex|"
+        r"partner|husband|wife|boyfriend|girlfriend|flatmate|housemate|colleague|coworker|"
+        r"teacher|friend|mate|cousin|uncle|aunt|man|woman|guy|bloke|lad|girl|kid|"
+        r"brother in law|sister in law|mother in law|father in law|family|bully|bullies|"
+        r"attacker|abuser|rapist|doctor|gp|therapist|nurse|dealer|son|daughter|"
+        r"new boyfriend|new girlfriend|bf|gf|supervisor|team leader|customer|"
+        r"people|lot of them|kids))"
+    ),
+    "HARMV": (
+        r"(?:hurt|kill|stab|batter|beat up|beat|punch|attack|shoot|strangle|murder|harm|"
+        r"smash|glass|knife|slash|burn|run over|do in|get|sort out|deal with)"
+    ),
+    "VULN": (
+        r"(?:dementia|alzheimers|learning disability|learning disabilities|disabled|disability|"
+        r"autism|autistic|wheelchair|care home|nursing home|supported living|day centre|"
+        r"carer|carers|elderly|frail|housebound|bedbound|pension|benefits|"
+        r"gran|granny|grandma|nan|nana|grandad|grandpa|i am [6-9]\d|im [6-9]\d|"
+        r"[6-9]\d years old|mental capacity|vulnerable)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One phrase that signals risk.
+
+    ``subject``: check that the patient (not a friend, a film) is the subject;
+    ``None`` means "only if the phrase names nobody itself".
+    """
+
+    category: str
+    severity: str
+    pattern: str
+    context: str | None = None
+    subject: bool | None = None
+    history: bool = True
+    negation: bool = True
+    jokes: bool = True
+
+
+SP, SI, SH = "suicide_plan_or_intent", "suicidal_ideation", "self_harm"
+HO, SC, SA, DA = "harm_to_others", "safeguarding_child", "safeguarding_adult", "domestic_abuse"
+U, H, M = "urgent", "high", "moderate"
+
+RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------- plan / intent
+    Rule(SP, U, r"<INTENT> <W2>(?:kill <MYSELF>|<END>|<METHOD>|die|commit suicide)"),
+    Rule(SP, U, r"(?:kill <MYSELF>|<END>|<METHOD>|die) <W3><WHEN>"),
+    Rule(SP, U, r"(?:tonights|today is|tomorrow is|this is) the (?:night|day)"),
+    Rule(SP, U, r"(?:have|got|made|making|working on|ive got|theres) (?:a|the|my) plan", context="si"),
+    Rule(SP, U, r"plan (?:to|on|for) (?:kill|killing|ending|end|taking|take) <W2>(?:myself|my life|it all|it|things)"),
+    Rule(SP, U, r"(?:plan|planned|planning|worked out|work out|know|decided|figured out|researched|"
+         r"looked up|looking up|googled|googling|searching|searched)(?: exactly)? "
+         r"(?:how|when|where|the best way|ways|the way|methods?) "
+         r"<W3>(?:do it|kill <MYSELF>|die|end it|<END>|overdose|it takes|to go)", context="si"),
+    Rule(SP, U, r"(?:googled|googling|searched|searching|looked up|looking up|researched|"
+         r"researching) <W3>(?:how to (?:kill <MYSELF>|die|end it|overdose|hang)|"
+         r"(?:ways|way|methods?) to (?:die|kill <MYSELF>|end it|commit)|suicide methods|"
+         r"how many <DRUG>|lethal dose|painless (?:way|death))"),
+    Rule(SP, U, r"how many <DRUG> (?:it takes|would|to (?:die|kill|end)|does it take)"),
+    Rule(SP, U, r"(?:saved|saving|saved up|saving up|stockpiled|stockpiling|hoarding|hoarded|"
+         r"collecting|collected|stashing|stashed|stored up|storing up|kept|keeping|hiding) "
+         r"<W3><DRUG>(?! for (?:a|the|my) (?:holiday|trip))"),
+    Rule(SP, U, r"(?:enough|all my|loads of|a load of|lots of|boxes of|packets of|packs of) <DRUG> "
+         r"<W3>(?:saved|ready|to do it|to die|to end|hidden|stashed|put away|in my (?:drawer|bag|room))"),
+    Rule(SP, U, r"(?:bought|got|buying|getting|ordered) (?:loads of|a load of|lots of|boxes of|"
+         r"packets of|packs of|loads|a lot of|extra|enough) <DRUG>"),
+    Rule(SP, U, r"<DRUG> (?:are |is )?(?:ready|lined up|counted out|saved|set aside)"),
+    Rule(SP, U, r"(?:bought|got|have|ive got|found|hidden|hid|tied|tying) (?:a |the )?(?:rope|noose|ligature)"
+         r"(?! for (?:the|a|my) (?!garage|loft|shed))(?! to (?:tie|fix|hang the|hang up))"),
+    Rule(SP, U, r"(?:got|have|bought) (?:a |the )?(?:hose|hosepipe) (?:for|to) <W2>(?:exhaust|car)"),
+    Rule(SP, U, r"(?:have|got|holding|ive got|bought) (?:a |the )?(?:knife|blade|gun)<W3>(?:use it on|on) <MYSELF>"),
+    Rule(SP, U, r"(?:taken|took|swallowed|had|have taken|just taken) (?:all|all of|the whole|a whole|"
+         r"every|loads of|a load of|a handful of|handfuls of|a box of|a packet of|"
+         r"(?:[1-9]\d|[2-9]\d\d|ten|twelve|fifteen|twenty|thirty|forty|fifty)) "
+         r"(?:of )?(?:my |the |of my |his |her )?<DRUG>"),
+    Rule(SP, U, r"(?:taken|took|have taken|just took|had|done) (?:an |a )?overdose"),
+    Rule(SP, U, r"overdosed"),
+    Rule(SP, U, r"(?:attempted|tried to|tried) (?:suicide|kill <MYSELF>|killing <MYSELF>|"
+         r"<END>|end it|hang <MYSELF>|overdose)"),
+    Rule(SP, U, r"(?:suicide|goodbye|farewell|last) (?:note|notes|letter|letters|message|messages|video)"
+         r"(?! to my (?:old |former )?(?:job|anxiety|depression|flat|house|home|school|uni|"
+         r"addiction|eating disorder|ed|ocd|panic|worry|fear|self))"),
+    Rule(SP, U, r"(?:written|wrote|writing|write|left|leaving|leave) (?:a |my |some )?"
+         r"(?:letters?|notes?|messages?|cards?) (?:to|for) (?:my |all my |each of my )?"
+         r"(?:family|mum|dad|kids|children|partner|wife|husband|everyone|parents|friends|"
+         r"sister|brother|son|daughter|boyfriend|girlfriend|loved ones|nan|gran|people)"
+         r"(?! (?:for|about|on) (?:their|his|her|the|a|my) (?:birthday|christmas|anniversary|wedding))"),
+    Rule(SP, U, r"(?:this is|saying) (?:my )?goodbye(?! to (?:my |the )?(?:old|job|flat|house|"
+         r"home|anxiety|depression|year|summer))"),
+    Rule(SP, U, r"(?:thank you|thanks) for everything (?:and |, )?(?:goodbye|bye|sorry)"),
+    Rule(SP, U, r"(?:goodbye|bye) (?:forever|everyone|for good|for ever)"),
+    Rule(SP, U, r"by the time you (?:read|see|get) this"),
+    Rule(SP, U, r"(?:this|that) (?:will|ll|is going to) be (?:my|the) last (?:message|time|text)"),
+    Rule(SP, U, r"(?:wont|will not|not going to) be (?:here|around|alive)(?: \S+){0,3} "
+         r"(?:by|for|at|next|to|when|after|anymore|much longer|tomorrow|monday|friday)"),
+    Rule(SP, U, r"(?:ill|i will|i ll) be (?:gone|dead) (?:by|before|soon|tomorrow|tonight|next)"),
+    Rule(SP, U, r"(?:wont|will not|not going to) (?:need|be needing) (?:it|them|this|anything|my \w+) "
+         r"(?:after|anymore|any more|where im going|much longer)"),
+    Rule(SP, U, r"(?:giving|given|gave|give) (?:away )?(?:all )?(?:my|of my) "
+         r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)"
+         r"(?: away| to)"),
+    Rule(SP, U, r"(?:giving|given|gave) away (?:all )?(?:my|of my) "
+         r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)"),
+    Rule(SP, U, r"(?:affairs in order|cancelled everything|said my goodbyes|saying my goodbyes|"
+         r"made my peace)"),
+    Rule(SP, U, r"(?:standing|stood|sat|sitting|im|i am) (?:on|at|by|near) (?:the|a) <PLACE> "
+         r"<W3>(?:right now|now|jump|going to|ready)"),
+    Rule(SP, U, r"(?:im|i am|im sat|im standing) (?:on|at) (?:the|a) <PLACE>(?: right)? now"),
+    Rule(SP, U, r"(?:been|went|go|going|gone) (?:to|up to|down to) (?:the|a) <PLACE> "
+         r"<W5>(?:look|looking|check|jump|times|again)"),
+    Rule(SP, U, r"(?:look|looking|looked) (?:at|over) (?:the )?(?:tracks|drop|edge)"),
+    Rule(SP, U, r"(?:going to|will|ill|gonna|about to|ready to) jump(?= \.| ,|$| now| tonight| off| from)"),
+    Rule(SP, U, r"(?:ready to die|want to die tonight|decided to die|made my mind up|"
+         r"mind is made up|decision is made)", context="si"),
+    Rule(SP, U, r"(?:decided|going to|ready to|waiting to) (?:do it|go through with it)(?! for)", context="si"),
+    Rule(SP, U, r"(?:plan|the means|means to do it|how and when|when and how) and (?:the means|when|how)"),
+    Rule(SP, U, r"(?:just need|just got|need) to (?:pick|choose|decide) (?:the|a) (?:day|date|time)"),
+    Rule(SP, U, r"(?:waiting for|until) (?:the house|everyone|every one|the flat|them) (?:to be|is|are|to go) "
+         r"(?:empty|away|out|asleep)", context="si_or_means"),
+    Rule(SP, U, r"(?:kill <MYSELF>|<END>|do it|suicide) (?:if|when|unless) (?:she|he|they|it|i)\b"),
+    # ---------------------------------------------------------- ideation
+    Rule(SI, H, r"(?:kill|killing|killed) <MYSELF>"),
+    Rule(SI, H, r"(?:<WANT>|<THINK>) <W2>(?:die|dying|death|<END>|<ENDING>|suicide|be dead|"
+         r"not wake up|never wake up|go to sleep forever|sleep forever|disappear forever|"
+         r"disappear for good|not be alive|not be around)"),
+    Rule(SI, H, r"(?:want|wanna|wanted|wanting|wish|wishing)(?: to)? <W2>(?:die|be dead|dead)\b"),
+    Rule(SI, H, r"wish (?:i|id|i had|i was|i were|that i) <W3>(?:dead|die|died|never been born|"
+         r"not born|not wake|go to sleep and|gone|not here|never existed|not exist|disappear)"),
+    Rule(SI, H, r"(?:hope|hoping|pray|praying|pray that|praying that) (?:that )?(?:i|id|i will|i dont|i wont) "
+         r"<W3>(?:wake up|dont wake|wont wake|die|dead|not wake|never wake|hit by)"),
+    Rule(SI, H, r"(?:go to sleep|fall asleep|sleep) (?:and|an) (?:not|never) wake up"),
+    Rule(SI, H, r"(?:better off|happier|better|easier|fine) <W2>(?:without me|if i (?:was|were|wasnt|werent|"
+         r"was not|were not|died|had died|wasnt here|left|disappeared|was gone|were gone|am gone|"
+         r"didnt exist|never existed)|when im gone|with me gone|with me dead)"),
+    Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
+    Rule(SI, H, r"(?:no|any|nothing|dont see|cant see|dont see any|whats the|what is the) "
+         r"(?:point|reason|reasons|purpose) <W2>(?:being here|being alive|living|life|to live|"
+         r"me being here|of me|in me|existing|going on|carrying on|staying alive|stay alive|"
+         r"to stay|to be here|to keep going|to keep living)"),
+    Rule(SI, H, r"(?:nothing|no one|nobody) (?:left )?(?:to|worth) (?:live|living) for"),
+    Rule(SI, H, r"(?:dont|do not|dnt|never) (?:want|wanna) (?:to )?(?:be alive|live|be here|exist|"
+         r"wake up|be on this earth|be in this world|be around|carry on living|keep living|go on living)"),
+    Rule(SI, H, r"(?:life|living|my life) (?:is not|isnt|aint|is no longer|not|doesnt feel|dont feel) "
+         r"(?:worth|worth it|worth living)"),
+    Rule(SI, H, r"(?:not|isnt|no longer) worth living"),
+    Rule(SI, H, r"(?:no one|nobody|noone|none of them|anyone|no body) (?:would|will|wud|gonna|going to|"
+         r"even)? ?(?:even )?(?:care|notice|miss me|mind|be sad|cry) <W3>(?:if|when) "
+         r"(?:i|im) <W2>(?:died|dead|gone|wasnt here|disappeared|killed myself|was gone|not here|"
+         r"didnt exist|ended it)"),
+    Rule(SI, H, r"(?:no one|nobody|noone) (?:would|will|wud)? ?(?:even )?miss me"),
+    Rule(SI, H, r"(?:wouldnt|would not|wont) (?:mind|care) (?:if i|dying|being dead|if something)"
+         r"<W3>(?:died|dead|hit|killed|happened|dying|didnt wake)"),
+    Rule(SI, H, r"(?:hit by|run over by) (?:a|the) (?:bus|car|lorry|train|truck)<W5>"
+         r"(?:wouldnt mind|relieved|relief|hope|wish|welcome|good thing|fine|dont care)"),
+    Rule(SI, H, r"(?:suicidal|suicide thoughts|suicide ideation)"),
+    Rule(SI, H, r"(?:thoughts|thinking|ideas|urges|feelings) (?:of|about|around) "
+         r"<W2>(?:suicide|ending it|ending things|killing myself|ending my life|dying|taking my life)"),
+    Rule(SI, H, r"(?:(?:dark|bad|scary) thoughts?|thoughts?) (?:about |of )?(?:ending|end) (?:it|things|my life)"),
+    Rule(SI, H, r"(?:take|taking|end|ending) my (?:own )?life"),
+    Rule(SI, H, r"(?:end|ending) it all|want it all to end|want (?:it|everything) to (?:end|stop) "
+         r"(?:forever|permanently|for good)|all to end"),
+    Rule(SI, H, r"(?:only|one) way out (?:is|would be)|(?:no|only) way out (?:but|except|other than|apart from)|"
+         r"see a way out (?:other than|except|apart from|but)"),
+    Rule(SI, H, r"(?:stop|cease to) (?:existing|exist)|never (?:been born|existed)"),
+    Rule(SI, H, r"disappear (?:forever|for good|permanently|and never come back|and not come back)"),
+    Rule(SI, H, r"(?:sleep|go to sleep|sleeping) (?:forever|for ever|and never wake)"),
+    Rule(SI, H, r"(?:think|thinking|thought|imagine|imagining) (?:about|of) <W3><METHOD>"),
+    Rule(SI, H, r"<WANT> <W2>(?:<METHOD>|jump off|jump in front)"),
+    Rule(SI, H, r"(?:feeling|feel|felt|been) like (?:ending|end) it"),
+    Rule(SI, H, r"(?:i|me) (?:should|could|want to|might|will) (?:do the same|join (?:him|her|them))",
+         context="si"),
+    Rule(SI, H, r"(?:no one|nobody|noone) would (?:notice|care)(?: \S+){0,3} (?:gone|dead|disappeared)"),
+    Rule(SI, H, r"(?:tired|sick) of (?:living|being alive|life|existing|being here)"),
+    Rule(SI, M, r"(?:cant|can not|dont think i can|unable to|cannot) (?:go on|carry on|keep going)"
+         r"(?= \.| ,|$| like| anymore| any more| much longer| living| with (?:life|this|it)| for)"),
+    Rule(SI, M, r"(?:cant|can not|cannot) (?:take|handle|cope with|bear|stand) (?:it|this|any of this|"
+         r"life|much more)(?= \.| ,|$| anymore| any more| much longer| no more)"),
+    Rule(SI, M, r"(?:cant|can not|cannot) (?:do|face|cope with) (?:this|it|life|any of this)"
+         r"(?: \S+)? (?:anymore|any more|much longer|no more)"),
+    Rule(SI, M, r"(?:cant|can not) cope(?: anymore| any more)(?= \.| ,|$)"),
+    Rule(SI, M, r"(?:how|know how) (?:much )?longer (?:i can|i could) (?:keep going|go on|carry on|"
+         r"do this|cope|keep doing this|take)"),
+    Rule(SI, M, r"(?:whats|what is|what the|whats even) (?:the )?point(?: of| in)? "
+         r"(?:anything|anymore|any more|of it all|it all|trying|any of it|everything|\.|,|$)"),
+    Rule(SI, M, r"(?:whats|what is) (?:even )?the point(?= \.| \?|$| ,)"),
+    Rule(SI, M, r"(?:give|giving|gave) up on (?:everything|life|myself|it all)|"
+         r"feel like giving up(?= \.| ,|$| on)|want to give up(?= \.| ,|$| on ev)"),
+    Rule(SI, M, r"(?:no|not any|dont have a|dont see a|cant see a) future(?: for me)?"
+         r"(?= \.| ,|$| for me| anymore)"),
+    Rule(SI, M, r"nothing (?:will|is going to|is ever going to|ever) (?:ever )?(?:get|gets|getting) better"),
+    Rule(SI, M, r"(?:feel|feeling|felt|am|im) (?:utterly |totally )?hopeless(?! about| that| when| at)"),
+    Rule(SI, M, r"dont care (?:what happens to me|if i live|whether i live|if i wake|about living)"),
+    Rule(SI, M, r"(?:keep|carry on|go on) living like this"),
+    Rule(SI, M, r"(?:do|doing) something (?:stupid|silly|drastic)(?! at| with| like)"),
+    Rule(SI, M, r"(?:danger|risk) to (?:myself|my self)"),
+    Rule(SI, M, r"(?:think|thinking|thought|thoughts) (?:about|of) (?:death|dying)(?! of| in| from)"),
+    Rule(SI, M, r"(?:tired of fighting|want out of (?:this life|life|everything)|over it all)"),
+    Rule(SI, M, r"(?:urges|thoughts|feelings) (?:are|have|r|came|come) (?:back|returned|coming back)",
+         context="si"),
+    # ---------------------------------------------------------- self-harm
+    Rule(SH, U, r"(?:cut|cuts|cutting|wound|wounds|bleeding|blood)<W5>(?:too deep|wont stop bleeding|"
+         r"will not stop bleeding|cant stop the bleeding|keeps bleeding|need stitches|needs stitches|"
+         r"lot of blood|loads of blood|so much blood|gaping|to the bone)"),
+    Rule(SH, U, r"(?:need|needs|needed) stitches|(?:wont|will not|cant) stop (?:the )?bleeding|"
+         r"(?:a lot|loads|lots|so much|tons) of blood|gone white|skin (?:is|has) gone", context="sh"),
+    Rule(SH, H, r"self (?:harmed|harming|harms|harmer|injured|injuring|injury|injure)"),
+    Rule(SH, H, r"self harm (?:again|last night|yesterday|today|this week|this morning|tonight|"
+         r"on \w+day|every day|most days|every night|most nights)"),
+    Rule(SH, H, r"(?:did|done|doing|relapsed on|relapsed with|relapse|back to|started|start) (?:the |some )?self harm"),
+    Rule(SH, H, r"(?:cut|cuts|cutting|burnt|burned|burn|burning|burns|scratched|scratching|scratch|"
+         r"bit|bite|biting|bites|hit|hitting|hits|punched|punching|punch|harmed|harming|harm|"
+         r"hurt|hurting|hurts|injured|injuring|bruised|bruising|scarred|scarring|starving|starved|"
+         r"strangled|choked|choking|suffocated) <MYSELF>"),
+    Rule(SH, H, r"(?:cut|cutting|cuts|slashed|slashing|sliced|slicing|scratched|scratching|carved|"
+         r"carving|burned|burnt|burning) (?:up |into )?(?:my |both )?"
+         r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|belly|hip|hips|body|"
+         r"chest|ankles?|forearm|forearms|shoulder)"
+         r"(?! (?:on|with|while|when|shaving|chopping|cooking|at|by|climbing|playing|during|in the))"),
+    Rule(SH, H, r"(?:been|started|keep|kept|still|relapsed|back to) (?:cutting|burning|self harming)"),
+    Rule(SH, H, r"(?:cutting|cut|burning) (?:again|last night|yesterday|every night|every day|"
+         r"most nights|most days)"),
+    Rule(SH, H, r"(?:im|i|ive|i have|i am) (?:cut|cutting|cuts)(?= \.| ,|$| again| last| yesterday)"),
+    Rule(SH, H, r"(?:only thing|thing) that (?:helps|works|stops it) is (?:cutting|hurting myself|self harm)"),
+    Rule(SH, H, r"(?:covered in|fresh|new|hiding (?:my )?) ?(?:cuts|scars|burns|wounds)"
+         r"(?! on (?:my )?(?:hands|fingers) from)"),
+    Rule(SH, H, r"(?:head|fist|fists) (?:against|into) (?:the |a )?wall"),
+    Rule(SH, H, r"(?:on purpose|deliberately|to punish myself|as (?:a )?punishment|to feel something|"
+         r"wanted it to hurt|so it would hurt|until (?:it|they|my \w+) bled|until it bleeds|"
+         r"until they bleed|til it bled)"),
+    Rule(SH, H, r"(?:relapsed|relapse|did it again|i did)(?= \.| ,|$| again| last| yesterday| this| on)",
+         context="sh", history=False),
+    Rule(SH, H, r"(?:(?:a )?few|some|extra) <DRUG>(?: \S+){0,3} to hurt myself"),
+    Rule(SH, M, r"(?:<WANT>|<THINK>|urges? to|urge for|tempted by) <W2>(?:self harm|cutting|cut|"
+         r"hurt <MYSELF>|hurting <MYSELF>|harm <MYSELF>|harming <MYSELF>|cut <MYSELF>|"
+         r"cutting <MYSELF>|burn <MYSELF>|burning <MYSELF>|punish <MYSELF>|hit <MYSELF>|"
+         r"hitting <MYSELF>|self harming)"),
+    Rule(SH, M, r"self harm (?:urges|thoughts|feelings)|urges (?:are|r) (?:back|strong|bad)|"
+         r"(?:urge|urges) (?:is|are)? ?(?:really )?(?:strong|bad|overwhelming)", context="sh"),
+    Rule(SH, M, r"self harm"),
+    Rule(SH, M, r"(?:razor|razors|blades|blade|sharpener) <W5>(?:hid|hidden|know where|have|got|kept|"
+         r"bought|keep|in my room|in my drawer|under my bed)", context="sh_or_si"),
+    Rule(SH, M, r"(?:hid|hidden|bought|got|have|kept|keep|keeping) (?:the |my |some |a )?"
+         r"(?:razor blades|razors|blades|blade)"),
+    Rule(SH, M, r"(?:deserve|deserves) (?:to be punished|to hurt|pain|to suffer|to feel pain)"),
+    # ---------------------------------------------------------- harm to others
+    Rule(HO, U, r"(?:<INTENT>|want to|wanna) <W2>(?:<HARMV>) <W2><OBJ><W5> ?"
+         r"(?:<WHEN>|with (?:a|my|the) (?:knife|gun|bat|hammer|blade|weapon))"),
+    Rule(HO, U, r"(?:got|have|bought|taking|carrying|ive got|holding) (?:a |my |the )?"
+         r"(?:knife|gun|bat|hammer|blade|weapon|machete)<W5>(?:going|go|round|over|to his|"
+         r"to her|to their|what he|what she|what they|get him|get her|use it on (?:him|her|them))"),
+    Rule(HO, U, r"(?:outside|at|near) (?:his|her|their) (?:house|flat|work|door|place|school)"
+         r"<W3>(?:now|right now)<W5>(?:hurt|kill|get|stab|batter|smash)"),
+    Rule(HO, U, r"(?:shoot|stab|bomb|attack|kill) (?:the lot of them|everyone|them all|all of them|"
+         r"people) <W3>(?:at|in) (?:work|school|college|uni|the office)"),
+    Rule(HO, H, r"(?:<INTENT>|want to|wanna|wanted to|i swear im going to|swear i will|"
+         r"im going to|i will|ill|i could|could) <W2>(?:<HARMV>) <W2><OBJ>"
+         r"(?! (?:for|when (?:i see|she sees|he sees|they see)|at (?:cards|chess|pool|darts|tennis|"
+         r"squash|football|this|that|the game)|in (?:a|the) (?:race|game|match|quiz)))"),
+    Rule(HO, H, r"(?:make|making) (?:him|her|them) pay|(?:get|gets|getting) what (?:he|she|they) "
+         r"(?:deserves?|has coming)|deserves? what(?:s| is) coming|(?:is|are) going to get hurt"),
+    Rule(HO, H, r"(?:followed|following|stalking|watching) (?:him|her|them) (?:home|to work|"
+         r"from work|every day|at night)"),
+    Rule(HO, H, r"(?:threatened|threaten|threatening) (?:my|him|her|them|a|the|someone) "
+         r"<W3>(?:with a|with my|knife|gun|bat)"),
+    Rule(HO, H, r"(?:know|found out) where (?:he|she|they) (?:lives?|works?|live)", context="harm"),
+    Rule(HO, H, r"(?:nearly|almost) (?:hit|punched|attacked|stabbed|strangled|hurt|killed) "
+         r"(?:a|someone|somebody|him|her|them|my|this|the)"),
+    Rule(HO, H, r"(?:smash|kick|punch) (?:his|her|their) (?:face|head|teeth) in"),
+    Rule(HO, M, r"(?:could|might|want to|feel like i could|feel like|scared i will|scared im going to|"
+         r"scared ill|scared i might|afraid i will|afraid ill|worried ill|worried i will|"
+         r"worried i might|going to) <W2>(?:hurt|kill|attack|harm|hit) "
+         r"(?:someone|somebody|people|anyone|others|other people)"),
+    Rule(HO, M, r"(?:thoughts|fantasies|images|thinking|think|thought|imagining|imagine) "
+         r"(?:about|of) (?:hurting|killing|attacking|harming|stabbing) "
+         r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)"),
+    Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)"),
+    Rule(HO, M, r"(?:i|ive|i have) (?:pushed|shoved|punched|hit|slapped|attacked|grabbed|headbutted|"
+         r"kicked|bit) (?:my|a|the|this|that) (?:flatmate|housemate|partner|husband|wife|"
+         r"boyfriend|girlfriend|colleague|neighbour|brother|sister|mum|dad|friend|man|woman|"
+         r"guy|bloke|stranger|someone|coworker)"),
+    # ---------------------------------------------------------- safeguarding: child
+    Rule(SC, U, r"(?:shook|shaken|shaking|shake) (?:the|my|our) (?:baby|newborn|toddler)"),
+    Rule(SC, U, r"(?:threatened|threatening|threatens|says hell|said hed|said he will|says he will|"
+         r"will|going to) (?:to )?(?:kill|hurt|take) (?:the|my|our) (?:kids|children|baby|son|daughter)"),
+    Rule(SC, U, r"<PERP> <W3>(?:<HITME>|<CHOKE>) <W2>(?:the|my|our|his|her) <CHILD> "
+         r"<W3>(?:right now|now)"),
+    Rule(SC, U, r"(?:left|leaving|leave) (?:my|the|our) (?:\d+ year old|\d+ yr old|baby|toddler|"
+         r"kids|children|son|daughter|little one) (?:home |at home |in the house |in the car )?"
+         r"(?:alone|on (?:their|his|her) own|by (?:themselves|himself|herself))"),
+    Rule(SC, H, r"<PERP> <W3>(?:<HITME>|<CHOKE>|hurts|abuses|abused|touches|touching|touched|"
+         r"molested|molests|starves|throws things at|shouts at|screams at) <W2>"
+         r"(?:the|my|our|his|her|their) <CHILD>"),
+    Rule(SC, H, r"(?:his|her|their|the kids|the childrens|my kids|my sons|my daughters) "
+         r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|uncle|grandad|boyfriend|girlfriend|"
+         r"partner) <W2>(?:<HITME>|hurts|abuses|touches|touching|touched) (?:him|her|them)"),
+    Rule(SC, H, r"(?:i|ive|i have) (?:hit|smacked|slapped|hurt|grabbed|kicked|punched|pushed|shook|"
+         r"beat|thrown|threw|burned) (?:my|the|our) <CHILD>"),
+    Rule(SC, H, r"(?:groomed|grooming|sexual (?:stuff|messages|pictures|photos|abuse|things)|"
+         r"sexually abused|sexually abusing|molested|molesting|inappropriate (?:messages|photos|touching))"
+         r"<W5>(?:\d+|she|he|my|niece|nephew|daughter|son|child|kid|sister|brother)?",
+         context="child"),
+    Rule(SC, H, r"(?:touching|touches|touched|interfering with) (?:my )?(?:little |baby |younger )?"
+         r"(?:sister|brother|daughter|son|niece|nephew|kids|child|children|grandson|granddaughter)"),
+    Rule(SC, H, r"(?:made to|forced to|making him|making her|makes him|makes her) "
+         r"(?:sell|carry|run|deliver) (?:drugs|stuff|packages)|county lines"),
+    Rule(SC, H, r"(?:kids|children|baby|son|daughter|they) (?:havent|hasnt|have not|has not|"
+         r"not|dont|didnt) (?:eaten|had (?:any )?(?:food|a meal|anything to eat)) <W3>"
+         r"(?:days|properly|since|for)"),
+    Rule(SC, H, r"(?:going|go|goes|sent) to school (?:dirty|hungry|without (?:food|breakfast|lunch))"),
+    Rule(SC, H, r"locks? (?:the|my|our) (?:kids|children|son|daughter|baby) in"),
+    Rule(SC, H, r"(?:baby|son|daughter|toddler|child|kid) has (?:a |got )?(?:bruise|bruises|burn|"
+         r"marks|black eye)(?! from (?:football|falling|school|nursery|playing))"),
+    Rule(SC, H, r"(?:smacks|hits|beats) <W2>(?:the |my |our )?(?:kids|children|son|daughter)"
+         r"<W5>(?:marks|bruises|hard|belt)"),
+    Rule(SC, M, r"(?:neglecting|neglected|cant look after|cannot look after|not looking after|"
+         r"struggling to look after|cant care for) (?:my|the|our) (?:kids|children|baby|son|daughter|"
+         r"little one)"),
+    Rule(SC, M, r"(?:leave|left|leaving) (?:her|him|the baby|my baby) (?:crying )?(?:in the cot |"
+         r"in her cot |in his cot )?(?:crying )?for hours"),
+    Rule(SC, M, r"(?:shout|shouting|scream|screaming) at (?:my|the) (?:kids|children|son|daughter)"
+         r"<W5>(?:grab|hit|smack|push|shake|hard)"),
+    Rule(SC, M, r"(?:kids|children|son|daughter|they) (?:see|seen|saw|watch|hear|heard) (?:us|him|me|"
+         r"them) (?:fight|fighting|arguing|screaming|hit|hitting)<W3>(?:all the time|hide|scared|"
+         r"cry|every)"),
+    Rule(SC, M, r"(?:son|daughter|kids|children|child) (?:is|are|gets|get) (?:scared|terrified|"
+         r"frightened) (?:of|to go to) (?:his|her|their) (?:dad|father|mum|mother|stepdad)"),
+    # ---------------------------------------------------------- safeguarding: adult
+    Rule(SA, U, r"(?:lying|lain|been) on the floor(?: \S+){0,6} (?:since|for|all night|hours|carer)",
+         context="vuln"),
+    Rule(SA, U, r"(?:without|no|not had) (?:any )?(?:food|water|meds|his meds|her meds|medication)"
+         r"(?: or (?:his |her )?(?:meds|medication|food|water))? (?:for )?(?:two|three|four|several|"
+         r"a few|\d+) days", context="vuln"),
+    Rule(SA, H, r"(?:takes|taking|took|taken|stealing|steals|stole|stolen|spends|spending|spent|"
+         r"controls|controlling|has control of|keeps|keeping|uses|using|borrowing|borrows|borrowed) "
+         r"<W3>(?:money|pension|benefits|bank card|savings|cards|purse|wallet)",
+         context="vuln"),
+    Rule(SA, H, r"(?:makes|made|making|forces|forced|pressures|pressured) (?:me|him|her|them) "
+         r"(?:give|sign|hand over|pay|transfer)", context="vuln"),
+    Rule(SA, H, r"(?:loans?|credit cards?|debts?) in (?:my|his|her) name"),
+    Rule(SA, H, r"(?:not allowed|isnt allowed|wont let (?:me|him|her)) (?:to )?(?:leave|go out|go to|"
+         r"see|out)", context="vuln"),
+    Rule(SA, H, r"(?:locks?|locked|locking) (?:me|him|her|them) in", context="vuln"),
+    Rule(SA, H, r"(?:left|leaves|leaving) (?:me|him|her|them|mum|dad) (?:in|without|alone|on)"
+         r"<W3>(?:soiled|dirty|wet|food|water|meds|days|floor|hours)", context="vuln"),
+    Rule(SA, H, r"(?:carer|carers|staff|care worker|nurse|he|she|they|son|daughter|grandson|"
+         r"granddaughter|partner|husband|wife|flatmate|man|people) <W3>(?:<HITME>|pinch|pinches|"
+         r"pinched|bruising|bruised|touches|touching|touched|shouts at|shout at|shouting at|"
+         r"swears at|calls (?:me|him|her) names|call (?:me|him|her) names|push (?:me|him|her) around|"
+         r"pushes (?:me|him|her) around|rough with|neglect|neglects|ignores|takes advantage|"
+         r"taking advantage|taken advantage|exploit|exploiting|exploits) ?(?:me|him|her|them|mum|"
+         r"dad|my \w+)?", context="vuln"),
+    Rule(SA, H, r"taken advantage of|taking advantage of|exploiting|exploited", context="vuln"),
+    Rule(SA, H, r"(?:hasnt|havent|not|isnt|arent) (?:been )?(?:turning up|coming|visiting|feeding|"
+         r"washing|changing)", context="vuln"),
+    Rule(SA, M, r"(?:giving|gives|sending|sends|sent|gave) (?:money|cash|her savings|his savings|"
+         r"all her money|all his money) to (?:a|this|some) (?:man|woman|guy|person|stranger)",
+         context="vuln"),
+    Rule(SA, M, r"(?:doesnt|isnt|not|hasnt been) (?:seem to be )?(?:eating|washing|getting food)"
+         r"<W5>(?:nobody|no one|visits|alone)", context="vuln"),
+    # ---------------------------------------------------------- domestic abuse
+    Rule(DA, U, r"<PERP> <W3><CHOKE> (?:me)?"),
+    Rule(DA, U, r"(?:hands?|arm|fingers) (?:round|around|on) my (?:neck|throat)"),
+    Rule(DA, U, r"(?:i was|got|been|being) (?:strangled|choked|throttled)"),
+    Rule(DA, U, r"(?:<PERP>) <W3>(?:said|says|told me|threatened|threatens|texted|keeps saying|"
+         r"swore|swears) <W3>(?:kill|murder|hurt) me"),
+    Rule(DA, U, r"(?:<PERP>) (?:will|ll|is going to|going to|would|might) (?:kill|murder) me"
+         r"(?= if i (?:leave|tell|go|report|call|break|try|speak|talk|dont)| if i ever (?:leave|tell))"),
+    Rule(DA, U, r"(?:scared|afraid|terrified|frightened|worried|fear|think) "
+         r"<W2>(?:<PERP>) (?:will|ll|is going to|going to|might|could|would) (?:kill|murder|really hurt) me"),
+    Rule(DA, U, r"<PERP> <W3>(?:has|got|with|holding|grabbed) (?:a )?(?:knife|gun|weapon|blade)"
+         r"<W5>(?:me|threaten|threatening|now)"),
+    Rule(DA, U, r"(?:<PERP>) <W3><HITME> me <W3>(?:right now|now|still here)"),
+    Rule(DA, H, r"<PERP> <W3><HITME> (?:me|my (?:face|head|arm|arms|neck|stomach|body|back))"),
+    Rule(DA, H, r"(?:i was|got|been|being|i get) (?:hit|punched|slapped|kicked|beaten|beaten up|"
+         r"pushed|raped|assaulted|attacked) by (?:my )?<PARTNER>"),
+    Rule(DA, H, r"<PERP> <W3>(?:forced|forces|forcing|made|makes|pressured|pressures) me <W2>"
+         r"(?:have sex|sex|sexual|sleep with|do things)"),
+    Rule(DA, H, r"<PERP> <W3>(?:raped|rapes|sexually assaulted|assaulted) me"),
+    Rule(DA, H, r"<PERP> <W3>(?:threatened|threatens|threatening|threaten) (?:to )?(?:hurt |harm |"
+         r"hit )?me"),
+    Rule(DA, H, r"(?:<PERP>) <W3>(?:threatened|threatens|threatening|said|says) (?:to |he will |she will |"
+         r"hell |shell )?(?:hurt|harm|hit|beat|kill) (?:me|himself|herself)(?= if| when)"),
+    Rule(DA, H, r"(?:scared|afraid|terrified|frightened) (?:to go|of going|to be) (?:home|back home|alone with)"),
+    Rule(DA, H, r"(?:scared|afraid|terrified|frightened) of (?:my )?<PARTNER>"),
+    Rule(DA, H, r"<PERP> <W3>(?:smashed|broke|destroyed|took) (?:my )?(?:phone|things|stuff)"
+         r"<W5>(?:leave|tell|never see|scared|threat)"),
+    Rule(DA, H, r"(?:make sure|says|said) (?:that )?i (?:never|wont|will never) see (?:the|my) (?:kids|children)"),
+    Rule(DA, H, r"(?:my )?<PARTNER> <W3>(?:keeps|keep) (?:turning up|showing up|coming round|following)"
+         r"<W5>(?:threat|scared|wont leave|shouting)"),
+    Rule(DA, M, r"<PERP> <W3>(?:checks|check|checking|goes through|reads|monitors) (?:my )?(?:phone|"
+         r"messages|texts|emails|bank)"),
+    Rule(DA, M, r"<PERP> <W3>(?:wont|doesnt|will not|does not|never) (?:let|allow) me (?:to )?"
+         r"(?:see|go|leave|have|work|out|visit|talk|spend|get)"),
+    Rule(DA, M, r"(?:my )?<PARTNER> <W3>(?:controls|control|controlling|takes|took|keeps) "
+         r"(?:all )?(?:the |my |our )?(?:money|finances|bank card|wages|everything i do)"),
+    Rule(DA, M, r"(?:have to|got to|need to|must) ask (?:him|her|them) (?:for|before) (?:everything|money|"
+         r"permission)"),
+    Rule(DA, M, r"<PERP> <W3>(?:tracks|tracking|tracked|follows|following) (?:my|me)"),
+    Rule(DA, M, r"<PERP> <W3>(?:calls|calling|called) me (?:worthless|useless|stupid|fat|ugly|a \w+)"
+         r"<W5>(?:every|all the time|always|no one|nobody)"),
+    Rule(DA, M, r"(?:no one|nobody) else would (?:want|have|love) me"),
+    Rule(DA, M, r"walking on eggshells"),
+    Rule(DA, M, r"(?:shouts|screams|yells) in my face"),
+    Rule(DA, M, r"(?:goes|go|going) (?:mad|crazy|mental|nuts|ballistic) if i (?:am|m|im|go|see|talk|"
+         r"leave|dont|come)"),
+    Rule(DA, M, r"(?:my )?<PARTNER> <W3>(?:wont|doesnt|will not) let me (?:leave|go) "
+         r"(?:the house|out|without)"),
+)
+
+
+def expand(pattern: str) -> str:
+    """Replace ``<NAME>`` macros (recursively) with their regular expressions."""
+    previous = None
+    while previous != pattern:
+        previous = pattern
+        pattern = re.sub(r"<([A-Z0-9]+)>", lambda m: MACROS[m.group(1)], pattern)
+    return pattern
+
+
+#: Lexeme classes that ``Rule.context`` refers to.
+CONTEXTS: dict[str, re.Pattern[str]] = {
+    "si": re.compile(
+        r"\b(?:suicid\w*|kill myself|die|dying|dead|end it|end my life|ending it|end things|"
+        r"ending things|overdose|pills|tablets|paracetamol|rope|jump|hang|bridge|goodbye|"
+        r"do it|not be here|take my life|better off|no point)\b"
+    ),
+    "si_or_means": re.compile(
+        r"\b(?:suicid\w*|kill myself|die|rope|pills|tablets|paracetamol|do it|end it|waiting)\b"
+    ),
+    "sh": re.compile(
+        r"\b(?:self harm\w*|cut|cuts|cutting|burn myself|burning myself|hurt myself|hurting myself|"
+        r"harm myself|blades?|razors?|urges?|distraction list|scars?)\b"
+    ),
+    "sh_or_si": re.compile(r"\b(?:self harm\w*|cut\w*|suicid\w*|kill myself|hurt myself|urges?)\b"),
+    "child": re.compile(
+        r"\b(?:son|daughter|kids?|child|children|baby|niece|nephew|sister|brother|school|"
+        r"[1-9] year old|1[0-7] year old|she s 1[0-7]|shes 1[0-7]|hes 1[0-7]|1[0-7])\b"
+    ),
+    "harm": re.compile(r"\b(?:hurt|kill|stab|batter|revenge|pay|knife|get him|get her)\b"),
+    "vuln": re.compile(r"\b(?:" + expand("<VULN>") + r")\b"),
+}
