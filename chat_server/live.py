@@ -105,6 +105,11 @@ class Live:
         await asyncio.gather(*self._tasks, *self._fill_tasks, return_exceptions=True)
         await self.fanout.stop()
 
+    def background(self, task: asyncio.Future[None]) -> None:
+        """Keep a reference to a fire-and-forget task until it is done."""
+        self._fill_tasks.add(task)  # type: ignore[arg-type]
+        task.add_done_callback(self._fill_tasks.discard)  # type: ignore[arg-type]
+
     def next_conn_id(self) -> str:
         self._conn_counter += 1
         return f"{self.proc_id}.{self._conn_counter}"

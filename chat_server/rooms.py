@@ -62,7 +62,7 @@ class Conn:
             return
         if len(self.out) >= self.max_queue:
             metrics.SLOW_CLOSES.inc()
-            self.close(CloseCode.RESUME, "you fell behind; reconnect and resume from your last seq")
+            self.close(CloseCode.RESUME, "you fell behind; reconnect and resume from your last seq", drain=False)
             return
         self.out.append(data)
         self.wake.set()
@@ -81,15 +81,19 @@ class Conn:
         self.last_seq = msg.seq
         self.enqueue(encode_obj(msg.to_obj(), self.codec))
 
-    def close(self, code: int, reason: str) -> None:
+    def close(self, code: int, reason: str, drain: bool = True) -> None:
+        """Close with a code the client can act on; frames already queued (an error
+        saying why) go out first, unless the connection is being dropped for lag."""
         if self.closing:
             return
         self.closing = True
         self.live = False
-        self.out.clear()
+        if not drain:
+            self.out.clear()
         asyncio.get_running_loop().create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
+        await self.flush(2.0)
         try:
             await self.ws.close(code=code, message=reason.encode()[:120])
         except Exception:  # the peer may already be gone
@@ -99,23 +103,24 @@ class Conn:
         ws = self.ws
         out = self.out
         try:
-            while not self.closing:
+            while True:
                 await self.wake.wait()
                 self.wake.clear()
-                while out and not self.closing:
-                    data = out.popleft()
+                while out:
+                    data = out[0]
                     if isinstance(data, str):
                         await ws.send_str(data)
                     else:
                         await ws.send_bytes(data)
+                    out.popleft()
         except (ConnectionError, RuntimeError):
-            pass  # closed under us: the reader loop notices and cleans up
+            out.clear()  # closed under us: the reader loop notices and cleans up
 
     async def flush(self, within: float) -> None:
         """Wait (briefly) until queued frames have been written."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while self.out and not self.closing and loop.time() < deadline:  # noqa: ASYNC110 (bounded poll at shutdown)
+        while self.out and not self.ws.closed and loop.time() < deadline:  # noqa: ASYNC110 (bounded poll)
             await asyncio.sleep(0.01)
 
 

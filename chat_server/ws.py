@@ -96,12 +96,13 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
                 await session.on_frame(msg.data)
             elif msg.type == WSMsgType.ERROR:
                 break
-            if conn.closing:
-                break
     finally:
-        await session.closed()
+        # aiohttp cancels the handler once the peer has gone: finish the bookkeeping regardless.
+        cleanup = asyncio.ensure_future(session.closed())
+        live.background(cleanup)
         live.conns.discard(conn)
         metrics.WS_OPEN.dec()
+        await asyncio.shield(cleanup)
     return ws
 
 
@@ -115,6 +116,8 @@ class Session:
 
     async def on_frame(self, data: str | bytes) -> None:
         conn = self.conn
+        if conn.closing:
+            return  # closing: the reason is already on its way
         now = self.loop.time()
         try:
             if not conn.frame_bucket.take(now):

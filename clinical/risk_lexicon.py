@@ -31,14 +31,12 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "unaliving": ("killing",),
     "unalived": ("killed",),
     "sewerslide": ("suicide",),
-    "sewer": ("sewer",),
     "sui": ("suicide",),
     "suicidial": ("suicidal",),
     "suicidle": ("suicidal",),
     "ctb": ("kill", "myself"),
     "sh": ("self", "harm"),
     "shd": ("self", "harmed"),
-    "shed": ("shed",),
     "shing": ("self", "harming"),
     "selfharm": ("self", "harm"),
     "selfharmed": ("self", "harmed"),
@@ -47,7 +45,6 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "selfharmer": ("self", "harmer"),
     "od": ("overdose",),
     "ods": ("overdose",),
-    "odd": ("odd",),
     "odd'd": ("overdosed",),
     "odd'ed": ("overdosed",),
     "oded": ("overdosed",),
@@ -80,6 +77,8 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "mam": ("mum",),
     "mummy": ("mum",),
     "daddy": ("dad",),
+    "mummys": ("mums",),
+    "daddys": ("dads",),
     "u": ("you",),
     "ur": ("your",),
     "r": ("are",),
@@ -116,6 +115,22 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "medication": ("meds",),
     "medications": ("meds",),
     "medicine": ("meds",),
+    "cuttin": ("cutting",),
+    "hurtin": ("hurting",),
+    "harmin": ("harming",),
+    "burnin": ("burning",),
+    "endin": ("ending",),
+    "takin": ("taking",),
+    "thinkin": ("thinking",),
+    "goin": ("going",),
+    "feelin": ("feeling",),
+    "tryin": ("trying",),
+    "doin": ("doing",),
+    "havin": ("having",),
+    "nothin": ("nothing",),
+    "somethin": ("something",),
+    "myslef": ("myself",),
+    "nite": ("night",),
     "ngl": (),
     "tbh": (),
     "tbf": (),
@@ -210,7 +225,6 @@ NEGATION_CUES = frozenset(
         "wont",
         "wouldnt",
         "couldnt",
-        "shouldnt",
         "havent",
         "hasnt",
         "hadnt",
@@ -242,15 +256,10 @@ PSEUDO_NEGATION_NEXT = frozenset(
         "stop",
         "help",
         "know",
-        "going",  # "not going to lie" is handled as a phrase; "not going to kill myself" is not
         "point",
         "reason",
         "way",
         "future",
-        "care",
-        "see",
-        "want",
-        "longer",
     }
 )
 
@@ -287,33 +296,156 @@ FIRST_PERSON = frozenset({"i", "im", "ive", "id", "ill", "me", "myself", "we", "
 
 THIRD_PERSON = frozenset(
     {
-        "he", "she", "they", "hes", "shes", "theyre", "theyve", "theyd", "hed", "shed",
-        "him", "her", "them", "his", "hers", "himself", "herself", "themselves",
-        "people", "someone", "anyone", "person", "man", "woman", "guy", "girl", "boy", "lad",
-        "friend", "friends", "mate", "mates", "bestie", "brother", "sister", "mum", "dad",
-        "mother", "father", "son", "daughter", "cousin", "uncle", "aunt", "auntie", "nan",
-        "gran", "grandma", "grandad", "grandpa", "niece", "nephew", "colleague", "coworker",
-        "boss", "manager", "partner", "husband", "wife", "boyfriend", "girlfriend", "ex",
-        "flatmate", "housemate", "roommate", "neighbour", "neighbor", "kid", "kids",
-        "child", "children", "teenager", "teen", "student", "students", "patient",
-        "patients", "client", "clients", "character", "celebrity", "singer", "actor",
-        "documentary", "film", "movie", "book", "novel", "article", "programme", "program",
-        "show", "podcast", "essay", "news", "song", "lyrics", "episode", "video", "series",
-        "story", "play", "research", "study", "statistics", "rates", "lecture", "course",
-        "training", "post", "tiktok", "youtube", "meme", "awareness", "charity",
+        "he",
+        "she",
+        "they",
+        "hes",
+        "shes",
+        "theyre",
+        "theyve",
+        "theyd",
+        "hed",
+        "shed",
+        "him",
+        "her",
+        "them",
+        "his",
+        "hers",
+        "himself",
+        "herself",
+        "themselves",
+        "people",
+        "someone",
+        "anyone",
+        "person",
+        "man",
+        "woman",
+        "guy",
+        "girl",
+        "boy",
+        "lad",
+        "friend",
+        "friends",
+        "mate",
+        "mates",
+        "bestie",
+        "brother",
+        "sister",
+        "mum",
+        "dad",
+        "mother",
+        "father",
+        "son",
+        "daughter",
+        "cousin",
+        "uncle",
+        "aunt",
+        "auntie",
+        "nan",
+        "gran",
+        "grandma",
+        "grandad",
+        "grandpa",
+        "niece",
+        "nephew",
+        "colleague",
+        "coworker",
+        "boss",
+        "manager",
+        "partner",
+        "husband",
+        "wife",
+        "boyfriend",
+        "girlfriend",
+        "ex",
+        "flatmate",
+        "housemate",
+        "roommate",
+        "neighbour",
+        "neighbor",
+        "kid",
+        "kids",
+        "child",
+        "children",
+        "teenager",
+        "teen",
+        "student",
+        "students",
+        "patient",
+        "patients",
+        "client",
+        "clients",
+        "character",
+        "celebrity",
+        "singer",
+        "actor",
+        "documentary",
+        "film",
+        "movie",
+        "book",
+        "novel",
+        "article",
+        "programme",
+        "program",
+        "show",
+        "podcast",
+        "essay",
+        "news",
+        "song",
+        "lyrics",
+        "episode",
+        "video",
+        "series",
+        "story",
+        "play",
+        "research",
+        "study",
+        "statistics",
+        "rates",
+        "lecture",
+        "course",
+        "training",
+        "post",
+        "tiktok",
+        "youtube",
+        "meme",
+        "awareness",
+        "charity",
     }
 )
 
 #: Subjects that mean "the patient" when a therapist types the note (Source.MANUAL).
 MANUAL_PATIENT_WORDS = frozenset(
-    {"he", "she", "they", "hes", "shes", "theyre", "him", "her", "them", "client", "patient",
-     "pt", "his", "himself", "herself", "themselves"}
+    {
+        "he",
+        "she",
+        "they",
+        "hes",
+        "shes",
+        "theyre",
+        "him",
+        "her",
+        "them",
+        "client",
+        "patient",
+        "pt",
+        "his",
+        "himself",
+        "herself",
+        "themselves",
+    }
 )
 
 BENIGN_ABSENCE = re.compile(
     r"\b(?:holiday|holidays|hols|trip|travelling|traveling|abroad|away for|visiting|wedding|"
     r"conference|festival|camping|honeymoon|moving house|new job|work trip|vacation|"
     r"operation|surgery|appointment|signal|wifi|internet|exams?)\b"
+)
+
+#: Hypothetical, not happening: "call samaritans if i ever feel suicidal".
+HYPOTHETICAL = re.compile(
+    r"\b(?:if i ever|if ever|in case i|should i ever|if i start|if i begin|safety plan|what to do if|"
+    r"crisis plan|if i get|if i feel)\b"
 )
 
 #: Distant-past markers: a risk phrase in the same clause is history.
@@ -326,6 +458,13 @@ HISTORY = re.compile(
     r"since (?:i was|uni|school|college|\d)|(?:free|clean) (?:for|of|since)|behind me|"
     r"no longer|not for (?:a long time|years|ages|months)|not since|stopped|"
     r"before i (?:had|met|got)|old scars|(?:is|its|it is|all) sorted now|been dealt with)\b"
+)
+
+#: Sustained abstinence: history even with "now" ("self-harm free for two years now").
+HISTORY_STRONG = re.compile(
+    r"\b(?:(?:free|clean) (?:for|of|since)|behind me|been (?:\w+ )?(?:years|months|ages) since|"
+    r"(?:for|in) (?:over |more than |almost |nearly )?(?:\w+ )?(?:years|months)(?! now i)|"
+    r"old scars|stopped|no longer)\b"
 )
 
 #: Recent-time markers: they override history in the same clause.
@@ -351,5 +490,44 @@ QUOTE_REPORTERS = re.compile(
 QUOTE_SELF = re.compile(r"\b(?:thought|thoughts|think|thinking|belief|i said|i told|i wrote)\b")
 QUOTE_AFTER_OTHER = re.compile(
     r"^(?:\S+ ){0,2}(?:is what |was what )?(?:my |the |a |her |his )?"
-    r"(?:\S+ )?(?:said|says|say|goes|sang|sings|wrote)\b"
+    r"(?:\S+ ){0,2}(?:said|says|say|goes|sang|sings|wrote)\b"
+)
+
+#: Before an act phrase: the patient wants / thinks about it, not did it.
+DESIRE = frozenset(
+    {
+        "want",
+        "wanted",
+        "wanting",
+        "wanna",
+        "wish",
+        "urge",
+        "urges",
+        "urged",
+        "tempted",
+        "thinking",
+        "think",
+        "thought",
+        "thoughts",
+        "about",
+        "like",
+        "might",
+        "could",
+        "should",
+        "would",
+        "scared",
+        "afraid",
+        "worried",
+        "going",
+        "plan",
+        "planning",
+        "considering",
+        "considered",
+        "imagine",
+        "imagining",
+        "deserve",
+        "need",
+        "of",
+        "to",
+    }
 )

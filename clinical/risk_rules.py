@@ -19,9 +19,12 @@ MACROS: dict[str, str] = {
     "I": r"(?:i|im|ive|id|ill)",
     "IM": r"(?:im|i am|i m)",
     "IVE": r"(?:ive|i have|i)",
-    "W2": r"(?:[a-z0-9]+ ){0,2}",
-    "W3": r"(?:[a-z0-9]+ ){0,3}",
-    "W5": r"(?:[a-z0-9]+ ){0,5}",
+    # gaps of up to n words, never a negation ("he's never hurt me")
+    "NN": r"(?!(?:not|no|never|dont|doesnt|didnt|wont|wouldnt|havent|hasnt|isnt|wasnt|cant|couldnt) )",
+    "W2": r"(?:<NN>[a-z0-9]+ ){0,2}",
+    "W3": r"(?:<NN>[a-z0-9]+ ){0,3}",
+    "W5": r"(?:<NN>[a-z0-9]+ ){0,5}",
+    "W8": r"(?:<NN>[a-z0-9]+ ){0,8}",
     "KILL": r"(?:kill|killing|killed|kills)",
     "WANT": (
         r"(?:want to|want|wanted to|wanting to|wish to|wish i could|would like to|feel like|"
@@ -43,6 +46,19 @@ MACROS: dict[str, str] = {
         r"after (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at the weekend|"
         r"when (?:everyone|every one|they|the house|the kids|he|she) )"
     ),
+    "LATER": (
+        r"(?:tonight|today|tomorrow|this weekend|this evening|this afternoon|"
+        r"this week|next week|on (?:monday|tuesday|wednesday|thursday|friday|"
+        r"saturday|sunday)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"after (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|at the weekend)"
+    ),
+    "CUTNOT": (
+        r"(?! (?:out|down|back|off|up|ties|corners|it|them|the|a|an|some|my hair|hair|class|"
+        r"classes|school|lessons|people|him|her|in|through|across|costs|sugar|carbs|meat|"
+        r"alcohol|caffeine|coffee|grass|wood|paper|onions|veg|my finger|my thumb|my hand|"
+        r"my foot|my lip|my chin|my face shaving|loose|short|corners|the cord|contact|"
+        r"everyone|everything|it out|them out|my losses|my hours|hours))"
+    ),
     "END": (
         r"(?:end it all|end it(?! with)|end my life|end my own life|end things(?! with)|"
         r"end everything|take my life|take my own life|be dead|not be here|not exist|"
@@ -51,7 +67,7 @@ MACROS: dict[str, str] = {
     "ENDING": (
         r"(?:ending it all|ending it(?! with)|ending my life|ending things(?! with)|"
         r"ending everything|taking my life|taking my own life|killing myself|suicide|"
-        r"dying|being dead|not being here|not existing|death)"
+        r"being dead|not being here|not existing)"
     ),
     "DRUG": (
         r"(?:tablets|tablet|pills|pill|meds|paracetamol|paracetemol|ibuprofen|codeine|"
@@ -88,6 +104,7 @@ MACROS: dict[str, str] = {
         r"kick|kicked|kicks|kicking|beat|beats|beating|beaten|push|pushed|pushes|pushing|"
         r"shove|shoved|shoves|smack|smacks|smacked|hurt|hurts|hurting|bit|bites|attacked|"
         r"attacks|battered|batters|headbutted|grabbed|grabs|dragged|drags|slammed|"
+        r"(?:threw|throws|throwing) (?:things|stuff|plates|objects|a \w+|his \w+|her \w+) at|"
         r"threw|throws|throwing|knocked|spat at|spits at|bruised|raped|assaulted|"
         r"burned|burnt|locked|locks|threatens|threatened|threatening|punched)"
     ),
@@ -101,8 +118,9 @@ MACROS: dict[str, str] = {
         r"niece|nephew|stepson|stepdaughter|step son|step daughter|grandson|granddaughter|"
         r"newborn|twins|boys|girls|\d+ year old|\d+ yr old|\d+ month old)"
     ),
+    "ANYONE": r"(?:someone|somebody|people|anyone|others|other people|everyone)",
     "OBJ": (
-        r"(?:him|her|them|someone|somebody|people|anyone|everyone|the lot of them|"
+        r"(?:him|her|them|the lot of them|"
         r"(?:my|the|that|this|his|her|our) (?:\w+ )?(?:neighbour|neighbor|neighbours|landlord|"
         r"boss|manager|stepdad|step dad|dad|father|mum|mother|brother|sister|ex|"
         r"partner|husband|wife|boyfriend|girlfriend|flatmate|housemate|colleague|coworker|"
@@ -142,6 +160,8 @@ class Rule:
     history: bool = True
     negation: bool = True
     jokes: bool = True
+    unless: str | None = None  # a CONTEXTS class that, in the same message, vetoes the rule
+    act: bool = False  # an act ("cut myself"): not when it follows "want to", "urges to"
 
 
 SP, SI, SH = "suicide_plan_or_intent", "suicidal_ideation", "self_harm"
@@ -151,367 +171,1087 @@ U, H, M = "urgent", "high", "moderate"
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- plan / intent
     Rule(SP, U, r"<INTENT> <W2>(?:kill <MYSELF>|<END>|<METHOD>|die|commit suicide)"),
-    Rule(SP, U, r"(?:kill <MYSELF>|<END>|<METHOD>|die) <W3><WHEN>"),
+    Rule(SP, U, r"(?:kill <MYSELF>|<END>|<METHOD>|die) <W3><LATER>"),
     Rule(SP, U, r"(?:tonights|today is|tomorrow is|this is) the (?:night|day)"),
-    Rule(SP, U, r"(?:have|got|made|making|working on|ive got|theres) (?:a|the|my) plan", context="si"),
-    Rule(SP, U, r"plan (?:to|on|for) (?:kill|killing|ending|end|taking|take) <W2>(?:myself|my life|it all|it|things)"),
-    Rule(SP, U, r"(?:plan|planned|planning|worked out|work out|know|decided|figured out|researched|"
-         r"looked up|looking up|googled|googling|searching|searched)(?: exactly)? "
-         r"(?:how|when|where|the best way|ways|the way|methods?) "
-         r"<W3>(?:do it|kill <MYSELF>|die|end it|<END>|overdose|it takes|to go)", context="si"),
-    Rule(SP, U, r"(?:googled|googling|searched|searching|looked up|looking up|researched|"
-         r"researching) <W3>(?:how to (?:kill <MYSELF>|die|end it|overdose|hang)|"
-         r"(?:ways|way|methods?) to (?:die|kill <MYSELF>|end it|commit)|suicide methods|"
-         r"how many <DRUG>|lethal dose|painless (?:way|death))"),
+    Rule(
+        SP, U, r"(?:have|got|made|making|working on|ive got|theres) (?:a|the|my) plan", context="si"
+    ),
+    Rule(
+        SP,
+        U,
+        r"plan (?:to|on|for) (?:kill|killing|ending|end|taking|take) <W2>(?:myself|my life|it all|it|things)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:plan|planned|planning|worked out|work out|know|decided|figured out|researched|"
+        r"looked up|looking up|googled|googling|searching|searched)(?: exactly)? "
+        r"(?:how|when|where|the best way|ways|the way|methods?) "
+        r"<W3>(?:do it|kill <MYSELF>|die|end it|<END>|overdose|it takes|to go)",
+        context="si",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:googled|googling|searched|searching|looked up|looking up|researched|"
+        r"researching) <W3>(?:how to (?:kill <MYSELF>|die|end it|overdose|hang)|"
+        r"(?:ways|way|methods?) to (?:die|kill <MYSELF>|end it|commit)|suicide methods|"
+        r"how many <DRUG>|lethal dose|painless (?:way|death))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:googled|googling|searched|searching|looked up|looking up|researched|researching|"
+        r"reading about) <W3>(?:overdoses|overdose|overdosing|suicide|hanging|lethal|ways to die|"
+        r"how to die|painless)",
+    ),
     Rule(SP, U, r"how many <DRUG> (?:it takes|would|to (?:die|kill|end)|does it take)"),
-    Rule(SP, U, r"(?:saved|saving|saved up|saving up|stockpiled|stockpiling|hoarding|hoarded|"
-         r"collecting|collected|stashing|stashed|stored up|storing up|kept|keeping|hiding) "
-         r"<W3><DRUG>(?! for (?:a|the|my) (?:holiday|trip))"),
-    Rule(SP, U, r"(?:enough|all my|loads of|a load of|lots of|boxes of|packets of|packs of) <DRUG> "
-         r"<W3>(?:saved|ready|to do it|to die|to end|hidden|stashed|put away|in my (?:drawer|bag|room))"),
-    Rule(SP, U, r"(?:bought|got|buying|getting|ordered) (?:loads of|a load of|lots of|boxes of|"
-         r"packets of|packs of|loads|a lot of|extra|enough) <DRUG>"),
+    Rule(
+        SP,
+        U,
+        r"(?:saved|saving|saved up|saving up|stockpiled|stockpiling|hoarding|hoarded|"
+        r"collecting|collected|stashing|stashed|stored up|storing up|kept|keeping|hiding) "
+        r"<W3><DRUG>(?! for (?:a|the|my) (?:holiday|trip))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:enough|all my|loads of|a load of|lots of|boxes of|packets of|packs of) <DRUG> "
+        r"<W3>(?:saved|ready|to do it|to die|to end|hidden|stashed|put away|in my (?:drawer|bag|room))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:bought|got|buying|getting|ordered) (?:loads of|a load of|lots of|boxes of|"
+        r"packets of|packs of|loads|a lot of|extra|enough) <DRUG>",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:have|got|ive got|keeping|keep|kept|stashed|hidden|hid) (?:[1-9]\d|[2-9]\d\d|loads of|"
+        r"enough|a stash of|a box of|boxes of|a load of|a pile of|a bag of|all these) (?:\w+ )?<DRUG>"
+        r"(?! left| remaining| to last| a day| per| prescribed| on repeat| in my prescription)",
+    ),
     Rule(SP, U, r"<DRUG> (?:are |is )?(?:ready|lined up|counted out|saved|set aside)"),
-    Rule(SP, U, r"(?:bought|got|have|ive got|found|hidden|hid|tied|tying) (?:a |the )?(?:rope|noose|ligature)"
-         r"(?! for (?:the|a|my) (?!garage|loft|shed))(?! to (?:tie|fix|hang the|hang up))"),
-    Rule(SP, U, r"(?:got|have|bought) (?:a |the )?(?:hose|hosepipe) (?:for|to) <W2>(?:exhaust|car)"),
-    Rule(SP, U, r"(?:have|got|holding|ive got|bought) (?:a |the )?(?:knife|blade|gun)<W3>(?:use it on|on) <MYSELF>"),
-    Rule(SP, U, r"(?:taken|took|swallowed|had|have taken|just taken) (?:all|all of|the whole|a whole|"
-         r"every|loads of|a load of|a handful of|handfuls of|a box of|a packet of|"
-         r"(?:[1-9]\d|[2-9]\d\d|ten|twelve|fifteen|twenty|thirty|forty|fifty)) "
-         r"(?:of )?(?:my |the |of my |his |her )?<DRUG>"),
+    Rule(
+        SP,
+        U,
+        r"(?:bought|got|have|ive got|found|hidden|hid|tied|tying) (?:a |the )?(?:rope|noose|ligature)"
+        r"(?! for (?:the|a|my) (?!garage|loft|shed))(?! to (?:tie|fix|hang the|hang up))",
+    ),
+    Rule(
+        SP, U, r"(?:got|have|bought) (?:a |the )?(?:hose|hosepipe) (?:for|to) <W2>(?:exhaust|car)"
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:have|got|holding|ive got|bought) (?:a |the )?(?:knife|blade|gun) <W5>(?:use it on|on) <MYSELF>",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:taken|took|swallowed|had|have taken|just taken|ate|eaten|necked|downed) (?:all|all of|the whole|a whole|"
+        r"every|loads of|a load of|a handful of|handfuls of|a box of|a packet of|"
+        r"(?:[1-9]\d|[2-9]\d\d|ten|twelve|fifteen|twenty|thirty|forty|fifty)) "
+        r"(?:of )?(?:my |the |of my |his |her )?(?:\w+s )?<DRUG>",
+    ),
     Rule(SP, U, r"(?:taken|took|have taken|just took|had|done) (?:an |a )?overdose"),
     Rule(SP, U, r"overdosed"),
-    Rule(SP, U, r"(?:attempted|tried to|tried) (?:suicide|kill <MYSELF>|killing <MYSELF>|"
-         r"<END>|end it|hang <MYSELF>|overdose)"),
-    Rule(SP, U, r"(?:suicide|goodbye|farewell|last) (?:note|notes|letter|letters|message|messages|video)"
-         r"(?! to my (?:old |former )?(?:job|anxiety|depression|flat|house|home|school|uni|"
-         r"addiction|eating disorder|ed|ocd|panic|worry|fear|self))"),
-    Rule(SP, U, r"(?:written|wrote|writing|write|left|leaving|leave) (?:a |my |some )?"
-         r"(?:letters?|notes?|messages?|cards?) (?:to|for) (?:my |all my |each of my )?"
-         r"(?:family|mum|dad|kids|children|partner|wife|husband|everyone|parents|friends|"
-         r"sister|brother|son|daughter|boyfriend|girlfriend|loved ones|nan|gran|people)"
-         r"(?! (?:for|about|on) (?:their|his|her|the|a|my) (?:birthday|christmas|anniversary|wedding))"),
-    Rule(SP, U, r"(?:this is|saying) (?:my )?goodbye(?! to (?:my |the )?(?:old|job|flat|house|"
-         r"home|anxiety|depression|year|summer))"),
+    Rule(
+        SP,
+        U,
+        r"(?:attempted|tried to|tried) (?:suicide|kill <MYSELF>|killing <MYSELF>|"
+        r"<END>|end it|hang <MYSELF>|overdose)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:suicide|goodbye|farewell|last) (?:note|notes|letter|letters|message|messages|video)"
+        r"(?! to my (?:old |former )?(?:job|anxiety|depression|flat|house|home|school|uni|"
+        r"addiction|eating disorder|ed|ocd|panic|worry|fear|self))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:written|wrote|writing|write|left|leaving|leave) (?:a |my |some )?"
+        r"(?:letters?|notes?|messages?|cards?) (?:to|for) (?:my |all my |each of my )?"
+        r"(?:family|mum|dad|kids|children|partner|wife|husband|everyone|parents|friends|"
+        r"sister|brother|son|daughter|boyfriend|girlfriend|loved ones|nan|gran|people)"
+        r"(?! (?:for|about|on) (?:their|his|her|the|a|my) (?:birthday|christmas|anniversary|wedding))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:this is|saying) (?:my )?goodbye(?! to (?:my |the )?(?:old|job|flat|house|"
+        r"home|anxiety|depression|year|summer))",
+    ),
     Rule(SP, U, r"(?:thank you|thanks) for everything (?:and |, )?(?:goodbye|bye|sorry)"),
     Rule(SP, U, r"(?:goodbye|bye) (?:forever|everyone|for good|for ever)"),
     Rule(SP, U, r"by the time you (?:read|see|get) this"),
     Rule(SP, U, r"(?:this|that) (?:will|ll|is going to) be (?:my|the) last (?:message|time|text)"),
-    Rule(SP, U, r"(?:wont|will not|not going to) be (?:here|around|alive)(?: \S+){0,3} "
-         r"(?:by|for|at|next|to|when|after|anymore|much longer|tomorrow|monday|friday)"),
+    Rule(
+        SP,
+        U,
+        r"(?:wont|will not|not going to) be (?:here|around|alive)(?: \S+){0,3} "
+        r"(?:by|for|at|next|to|when|after|anymore|much longer|tomorrow|monday|friday)",
+    ),
     Rule(SP, U, r"(?:ill|i will|i ll) be (?:gone|dead) (?:by|before|soon|tomorrow|tonight|next)"),
-    Rule(SP, U, r"(?:wont|will not|not going to) (?:need|be needing) (?:it|them|this|anything|my \w+) "
-         r"(?:after|anymore|any more|where im going|much longer)"),
-    Rule(SP, U, r"(?:giving|given|gave|give) (?:away )?(?:all )?(?:my|of my) "
-         r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)"
-         r"(?: away| to)"),
-    Rule(SP, U, r"(?:giving|given|gave) away (?:all )?(?:my|of my) "
-         r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)"),
-    Rule(SP, U, r"(?:affairs in order|cancelled everything|said my goodbyes|saying my goodbyes|"
-         r"made my peace)"),
-    Rule(SP, U, r"(?:standing|stood|sat|sitting|im|i am) (?:on|at|by|near) (?:the|a) <PLACE> "
-         r"<W3>(?:right now|now|jump|going to|ready)"),
+    Rule(
+        SP,
+        U,
+        r"(?:wont|will not|not going to) (?:need|be needing) (?:it|them|this|anything|my \w+) "
+        r"(?:after|anymore|any more|where im going|much longer)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:giving|given|gave|give) (?:away )?(?:all )?(?:my|of my) "
+        r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)"
+        r"(?: away| to)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:giving|given|gave) away (?:all )?(?:my|of my) "
+        r"(?:things|stuff|belongings|possessions|valuables|jewellery|savings|dog|cat|pets|pet)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:affairs in order|cancelled everything|said my goodbyes|saying my goodbyes|"
+        r"made my peace)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:standing|stood|sat|sitting|im|i am) (?:on|at|by|near) (?:the|a) <PLACE> "
+        r"<W3>(?:right now|now|jump|going to|ready)",
+    ),
     Rule(SP, U, r"(?:im|i am|im sat|im standing) (?:on|at) (?:the|a) <PLACE>(?: right)? now"),
-    Rule(SP, U, r"(?:been|went|go|going|gone) (?:to|up to|down to) (?:the|a) <PLACE> "
-         r"<W5>(?:look|looking|check|jump|times|again)"),
+    Rule(
+        SP,
+        U,
+        r"(?:been|went|go|going|gone) (?:to|up to|down to) (?:the|a) <PLACE> "
+        r"<W5>(?:look|looking|check|jump|times|again)",
+    ),
     Rule(SP, U, r"(?:look|looking|looked) (?:at|over) (?:the )?(?:tracks|drop|edge)"),
-    Rule(SP, U, r"(?:going to|will|ill|gonna|about to|ready to) jump(?= \.| ,|$| now| tonight| off| from)"),
-    Rule(SP, U, r"(?:ready to die|want to die tonight|decided to die|made my mind up|"
-         r"mind is made up|decision is made)", context="si"),
-    Rule(SP, U, r"(?:decided|going to|ready to|waiting to) (?:do it|go through with it)(?! for)", context="si"),
-    Rule(SP, U, r"(?:plan|the means|means to do it|how and when|when and how) and (?:the means|when|how)"),
-    Rule(SP, U, r"(?:just need|just got|need) to (?:pick|choose|decide) (?:the|a) (?:day|date|time)"),
-    Rule(SP, U, r"(?:waiting for|until) (?:the house|everyone|every one|the flat|them) (?:to be|is|are|to go) "
-         r"(?:empty|away|out|asleep)", context="si_or_means"),
+    Rule(
+        SP,
+        U,
+        r"(?:going to|will|ill|gonna|about to|ready to) jump(?= \.| ,|$| now| tonight| off| from)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:ready to die|want to die tonight|decided to die|made my mind up|"
+        r"mind is made up|decision is made)",
+        context="si",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:decided|going to|ready to|waiting to) (?:do it|go through with it)(?! for)",
+        context="si",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:plan|the means|means to do it|how and when|when and how) and (?:the means|when|how)",
+    ),
+    Rule(
+        SP, U, r"(?:just need|just got|need) to (?:pick|choose|decide) (?:the|a) (?:day|date|time)"
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:waiting for|until) (?:the house|everyone|every one|the flat|them) (?:to be|is|are|to go) "
+        r"(?:empty|away|out|asleep)",
+        context="si_or_means",
+    ),
     Rule(SP, U, r"(?:kill <MYSELF>|<END>|do it|suicide) (?:if|when|unless) (?:she|he|they|it|i)\b"),
+    Rule(
+        SP,
+        U,
+        r"(?:cant|cannot|can not|unable to|dont think i can|not sure i can|dont know if i can|"
+        r"struggling to|dont know how to|not able to) (?:keep|stay) (?:myself |me )?safe",
+    ),
+    Rule(SP, U, r"(?:dont|do not|never) feel safe (?:with|from|around) (?:myself|me)"),
+    Rule(
+        SP,
+        U,
+        r"attempted (?:last night|yesterday|today|this morning|this week|again|on \w+day|"
+        r"at the weekend)|(?:attempt|tried|attempted) <W3>(?:didnt|did not) work",
+    ),
     # ---------------------------------------------------------- ideation
+    Rule(
+        SI,
+        H,
+        r"<PLACE> <W8>(?:thinking about (?:it|jumping|doing it)|want to jump|wanting to jump|"
+        r"urge to jump|wanted to jump)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:brain|head|mind|voice|voices|thoughts|something) <W3>(?:telling|tells|tell|saying|"
+        r"says|say|keep saying) (?:me )?<W3>(?:to )?(?:kill <MYSELF>|<END>|die|end it|jump|do it|"
+        r"walk into|step in front)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:wish|hope|hoping|pray|praying) <W3>(?:would|will|could|might) (?:hit|kill|run over|"
+        r"crash into) me|(?:wish|hope|hoping|pray|praying) (?:that )?(?:i|id) (?:get|got|would get|"
+        r"will get) (?:hit|run over|killed|cancer)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:its|it is|feels like its|maybe its) time (?:to|for me to) (?:end it|go|say goodbye|"
+        r"<END>)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:picture|picturing|pictured|imagine|imagining|see|seeing|visuali[sz]\w*) "
+        r"(?:myself|me) (?:hanging|dead|jumping|falling|in a coffin|at my (?:own )?funeral|lying dead|"
+        r"with a rope|overdosing)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:scared|afraid|worried|frightened|terrified) (?:of )?what i (?:might|could|will|would|"
+        r"am going to|may) do (?:to myself|tonight|if)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:guts|courage|nerve|balls|bottle|strength) to (?:end it|<END>|kill <MYSELF>|"
+        r"do it|go through with it)",
+        context="si",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:no one|nobody|noone) (?:cares|would care|will care|gives a \w+|even cares) "
+        r"(?:if|whether) (?:i|im) (?:live|die|lived|died|dead|alive|here)",
+    ),
+    Rule(SI, M, r"(?:dont|do not) care (?:if|whether) i (?:live|die|wake|lived|died)"),
+    Rule(SI, M, r"(?:cant|dont|cannot) see (?:a|any) way out"),
+    Rule(
+        SI,
+        M,
+        r"(?:im|i am|feel like|felt like|feeling like) (?:a |such a |just a |nothing but a )?"
+        r"burden (?:to|on|for) (?:everyone|my family|them|people|my \w+|everybody|all of them)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:done|finished) with (?:life|living|everything|it all|this life|being alive|this world)"
+        r"(?= \.| ,|$| now| tbh| honestly)",
+    ),
     Rule(SI, H, r"(?:kill|killing|killed) <MYSELF>"),
-    Rule(SI, H, r"(?:<WANT>|<THINK>) <W2>(?:die|dying|death|<END>|<ENDING>|suicide|be dead|"
-         r"not wake up|never wake up|go to sleep forever|sleep forever|disappear forever|"
-         r"disappear for good|not be alive|not be around)"),
+    Rule(
+        SI,
+        H,
+        r"<WANT> <W2>(?:die|dying|<END>|<ENDING>|be dead|"
+        r"not wake up|never wake up|go to sleep forever|sleep forever|disappear forever|"
+        r"disappear for good|not be alive|not be around)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"<THINK> <W2>(?:<END>|<ENDING>|suicide|be dead|"
+        r"not wake up|never wake up|go to sleep forever|sleep forever|disappear forever|"
+        r"disappear for good|not be alive|not be around)",
+    ),
     Rule(SI, H, r"(?:want|wanna|wanted|wanting|wish|wishing)(?: to)? <W2>(?:die|be dead|dead)\b"),
-    Rule(SI, H, r"wish (?:i|id|i had|i was|i were|that i) <W3>(?:dead|die|died|never been born|"
-         r"not born|not wake|go to sleep and|gone|not here|never existed|not exist|disappear)"),
-    Rule(SI, H, r"(?:hope|hoping|pray|praying|pray that|praying that) (?:that )?(?:i|id|i will|i dont|i wont) "
-         r"<W3>(?:wake up|dont wake|wont wake|die|dead|not wake|never wake|hit by)"),
+    Rule(
+        SI,
+        H,
+        r"wish (?:i|id|i had|i was|i were|that i) <W3>(?:dead|die|died|never been born|"
+        r"not born|not wake|go to sleep and|gone|not here|never existed|not exist|disappear)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:hope|hoping|pray|praying) <W3>(?:that )?(?:i|id|i will|i dont|i wont) "
+        r"<W3>(?:wake up|dont wake|wont wake|die|dead|not wake|never wake|hit by)",
+    ),
     Rule(SI, H, r"(?:go to sleep|fall asleep|sleep) (?:and|an) (?:not|never) wake up"),
-    Rule(SI, H, r"(?:better off|happier|better|easier|fine) <W2>(?:without me|if i (?:was|were|wasnt|werent|"
-         r"was not|were not|died|had died|wasnt here|left|disappeared|was gone|were gone|am gone|"
-         r"didnt exist|never existed)|when im gone|with me gone|with me dead)"),
+    Rule(
+        SI,
+        H,
+        r"(?:better off|happier|better|easier|fine) <W2>(?:without me|if i (?:was|were|wasnt|werent|"
+        r"was not|were not|died|had died|wasnt here|left|disappeared|was gone|were gone|am gone|"
+        r"didnt exist|never existed)|when im gone|with me gone|with me dead)",
+    ),
     Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
-    Rule(SI, H, r"(?:no|any|nothing|dont see|cant see|dont see any|whats the|what is the) "
-         r"(?:point|reason|reasons|purpose) <W2>(?:being here|being alive|living|life|to live|"
-         r"me being here|of me|in me|existing|going on|carrying on|staying alive|stay alive|"
-         r"to stay|to be here|to keep going|to keep living)"),
+    Rule(
+        SI,
+        H,
+        r"(?:no|any|nothing|dont see|cant see|whats the|what is the|whats|what is) "
+        r"(?:the |a |any )?(?:point|reason|reasons|purpose) <W2>(?:being here|being alive|living|"
+        r"life|to live|me being here|(?:in|of) me (?:being here|being alive|living|existing|"
+        r"carrying on|staying|going on)|existing|going on|carrying on|staying alive|stay alive|"
+        r"to stay|to be here|to keep going|to keep living)",
+    ),
     Rule(SI, H, r"(?:nothing|no one|nobody) (?:left )?(?:to|worth) (?:live|living) for"),
-    Rule(SI, H, r"(?:dont|do not|dnt|never) (?:want|wanna) (?:to )?(?:be alive|live|be here|exist|"
-         r"wake up|be on this earth|be in this world|be around|carry on living|keep living|go on living)"),
-    Rule(SI, H, r"(?:life|living|my life) (?:is not|isnt|aint|is no longer|not|doesnt feel|dont feel) "
-         r"(?:worth|worth it|worth living)"),
+    Rule(
+        SI,
+        H,
+        r"(?:dont|do not|dnt|never) (?:want|wanna) (?:to )?(?:be alive|live|be here|exist|"
+        r"wake up|be on this earth|be in this world|be around|carry on living|keep living|go on living)"
+        r"(?! (?:at|in|with|there|near|on|for|if|when|without|alone|here|like that|this \w+))",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:life|living|my life) (?:is not|isnt|aint|is no longer|not|doesnt feel|dont feel) "
+        r"(?:worth|worth it|worth living)",
+    ),
     Rule(SI, H, r"(?:not|isnt|no longer) worth living"),
-    Rule(SI, H, r"(?:no one|nobody|noone|none of them|anyone|no body) (?:would|will|wud|gonna|going to|"
-         r"even)? ?(?:even )?(?:care|notice|miss me|mind|be sad|cry) <W3>(?:if|when) "
-         r"(?:i|im) <W2>(?:died|dead|gone|wasnt here|disappeared|killed myself|was gone|not here|"
-         r"didnt exist|ended it)"),
+    Rule(
+        SI,
+        H,
+        r"(?:no one|nobody|noone|none of them|anyone|no body) (?:would|will|wud|gonna|going to|"
+        r"even)? ?(?:even )?(?:care|notice|miss me|mind|be sad|cry) <W3>(?:if|when) "
+        r"(?:i|im) <W2>(?:died|dead|gone|wasnt here|disappeared|killed myself|was gone|not here|"
+        r"didnt exist|ended it)",
+    ),
     Rule(SI, H, r"(?:no one|nobody|noone) (?:would|will|wud)? ?(?:even )?miss me"),
-    Rule(SI, H, r"(?:wouldnt|would not|wont) (?:mind|care) (?:if i|dying|being dead|if something)"
-         r"<W3>(?:died|dead|hit|killed|happened|dying|didnt wake)"),
-    Rule(SI, H, r"(?:hit by|run over by) (?:a|the) (?:bus|car|lorry|train|truck)<W5>"
-         r"(?:wouldnt mind|relieved|relief|hope|wish|welcome|good thing|fine|dont care)"),
+    Rule(
+        SI,
+        H,
+        r"(?:wouldnt|would not|wont) (?:mind|care) (?:if i|dying|being dead|if something)"
+        r" <W3>(?:died|dead|hit|killed|happened|dying|didnt wake)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:hit by|run over by) (?:a|the) (?:bus|car|lorry|train|truck) <W5>"
+        r"(?:wouldnt mind|relieved|relief|hope|wish|welcome|good thing|fine|dont care)",
+    ),
     Rule(SI, H, r"(?:suicidal|suicide thoughts|suicide ideation)"),
-    Rule(SI, H, r"(?:thoughts|thinking|ideas|urges|feelings) (?:of|about|around) "
-         r"<W2>(?:suicide|ending it|ending things|killing myself|ending my life|dying|taking my life)"),
-    Rule(SI, H, r"(?:(?:dark|bad|scary) thoughts?|thoughts?) (?:about |of )?(?:ending|end) (?:it|things|my life)"),
+    Rule(
+        SI,
+        H,
+        r"(?:thoughts|thinking|ideas|urges|feelings) (?:of|about|around) "
+        r"<W2>(?:suicide|ending it|ending things|killing myself|ending my life|taking my life)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:(?:dark|bad|scary) thoughts?|thoughts?) (?:about |of )?(?:ending|end) (?:it|things|my life)",
+    ),
     Rule(SI, H, r"(?:take|taking|end|ending) my (?:own )?life"),
-    Rule(SI, H, r"(?:end|ending) it all|want it all to end|want (?:it|everything) to (?:end|stop) "
-         r"(?:forever|permanently|for good)|all to end"),
-    Rule(SI, H, r"(?:only|one) way out (?:is|would be)|(?:no|only) way out (?:but|except|other than|apart from)|"
-         r"see a way out (?:other than|except|apart from|but)"),
+    Rule(
+        SI,
+        H,
+        r"(?:end|ending) it all|want it all to end|want (?:it|everything) to (?:end|stop) "
+        r"(?:forever|permanently|for good)|all to end",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:only|one) way out (?:is|would be)|(?:no|only) way out (?:but|except|other than|apart from)|"
+        r"see a way out (?:other than|except|apart from|but)",
+    ),
     Rule(SI, H, r"(?:stop|cease to) (?:existing|exist)|never (?:been born|existed)"),
-    Rule(SI, H, r"disappear (?:forever|for good|permanently|and never come back|and not come back)"),
+    Rule(
+        SI, H, r"disappear (?:forever|for good|permanently|and never come back|and not come back)"
+    ),
     Rule(SI, H, r"(?:sleep|go to sleep|sleeping) (?:forever|for ever|and never wake)"),
     Rule(SI, H, r"(?:think|thinking|thought|imagine|imagining) (?:about|of) <W3><METHOD>"),
     Rule(SI, H, r"<WANT> <W2>(?:<METHOD>|jump off|jump in front)"),
     Rule(SI, H, r"(?:feeling|feel|felt|been) like (?:ending|end) it"),
-    Rule(SI, H, r"(?:i|me) (?:should|could|want to|might|will) (?:do the same|join (?:him|her|them))",
-         context="si"),
-    Rule(SI, H, r"(?:no one|nobody|noone) would (?:notice|care)(?: \S+){0,3} (?:gone|dead|disappeared)"),
+    Rule(
+        SI,
+        H,
+        r"(?:brain|head|mind|voice|voices|thoughts|depression) (?:keeps |keep |is |are )?"
+        r"(?:telling|tells|saying|says|say) (?:me )?(?:to|i should) (?:kill <MYSELF>|<END>|die|end it)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:i|me) (?:should|could|want to|might|will) (?:do the same|join (?:him|her|them))",
+        context="si",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:no one|nobody|noone) would (?:notice|care)(?: \S+){0,3} (?:gone|dead|disappeared)",
+    ),
     Rule(SI, H, r"(?:tired|sick) of (?:living|being alive|life|existing|being here)"),
-    Rule(SI, M, r"(?:cant|can not|dont think i can|unable to|cannot) (?:go on|carry on|keep going)"
-         r"(?= \.| ,|$| like| anymore| any more| much longer| living| with (?:life|this|it)| for)"),
-    Rule(SI, M, r"(?:cant|can not|cannot) (?:take|handle|cope with|bear|stand) (?:it|this|any of this|"
-         r"life|much more)(?= \.| ,|$| anymore| any more| much longer| no more)"),
-    Rule(SI, M, r"(?:cant|can not|cannot) (?:do|face|cope with) (?:this|it|life|any of this)"
-         r"(?: \S+)? (?:anymore|any more|much longer|no more)"),
+    Rule(
+        SI,
+        M,
+        r"(?:cant|can not|dont think i can|unable to|cannot) (?:go on|carry on|keep going)"
+        r"(?= \.| ,|$| like this(?! with| at| in| and work)| anymore| any more| much longer| living|"
+        r" with (?:life|this|it)(?! \w)| for much)",
+    ),
+    Rule(
+        SI,
+        M,
+        r"(?:cant|can not|cannot) (?:take|handle|cope with|bear|stand) (?:it|this|any of this|"
+        r"life|much more)(?= \.| ,|$| anymore| any more| much longer| no more)",
+    ),
+    Rule(
+        SI,
+        M,
+        r"(?:cant|can not|cannot) (?:do|face|cope with) (?:this|it|life|any of this)"
+        r"(?: \S+)? (?:anymore|any more|much longer|no more)",
+    ),
     Rule(SI, M, r"(?:cant|can not) cope(?: anymore| any more)(?= \.| ,|$)"),
-    Rule(SI, M, r"(?:how|know how) (?:much )?longer (?:i can|i could) (?:keep going|go on|carry on|"
-         r"do this|cope|keep doing this|take)"),
-    Rule(SI, M, r"(?:whats|what is|what the|whats even) (?:the )?point(?: of| in)? "
-         r"(?:anything|anymore|any more|of it all|it all|trying|any of it|everything|\.|,|$)"),
+    Rule(
+        SI,
+        M,
+        r"(?:how|know how) (?:much )?longer (?:i can|i could) (?:keep going|go on|carry on|"
+        r"do this|cope|keep doing this|take)",
+    ),
+    Rule(
+        SI,
+        M,
+        r"(?:whats|what is|what the|whats even) (?:the )?point(?: of| in)? "
+        r"(?:anything|anymore|any more|of it all|it all|trying|any of it|everything|\.|,|$)",
+    ),
     Rule(SI, M, r"(?:whats|what is) (?:even )?the point(?= \.| \?|$| ,)"),
-    Rule(SI, M, r"(?:give|giving|gave) up on (?:everything|life|myself|it all)|"
-         r"feel like giving up(?= \.| ,|$| on)|want to give up(?= \.| ,|$| on ev)"),
-    Rule(SI, M, r"(?:no|not any|dont have a|dont see a|cant see a) future(?: for me)?"
-         r"(?= \.| ,|$| for me| anymore)"),
-    Rule(SI, M, r"nothing (?:will|is going to|is ever going to|ever) (?:ever )?(?:get|gets|getting) better"),
-    Rule(SI, M, r"(?:feel|feeling|felt|am|im) (?:utterly |totally )?hopeless(?! about| that| when| at)"),
-    Rule(SI, M, r"dont care (?:what happens to me|if i live|whether i live|if i wake|about living)"),
+    Rule(
+        SI,
+        M,
+        r"(?:give|giving|gave) up on (?:everything|life|myself|it all)|"
+        r"feel like giving up(?= \.| ,|$| on)|want to give up(?= \.| ,|$| on ev)",
+    ),
+    Rule(
+        SI,
+        M,
+        r"(?:no|not any|dont have a|dont see a|cant see a) future(?: for me)?"
+        r"(?= \.| ,|$| for me| anymore)",
+    ),
+    Rule(
+        SI,
+        M,
+        r"nothing (?:will|is going to|is ever going to|ever) (?:ever )?(?:get|gets|getting) better",
+    ),
+    Rule(
+        SI,
+        M,
+        r"(?:feel|feeling|felt|am|im) (?:utterly |totally )?hopeless(?! about| that| when| at)",
+    ),
+    Rule(
+        SI, M, r"dont care (?:what happens to me|if i live|whether i live|if i wake|about living)"
+    ),
     Rule(SI, M, r"(?:keep|carry on|go on) living like this"),
     Rule(SI, M, r"(?:do|doing) something (?:stupid|silly|drastic)(?! at| with| like)"),
     Rule(SI, M, r"(?:danger|risk) to (?:myself|my self)"),
-    Rule(SI, M, r"(?:think|thinking|thought|thoughts) (?:about|of) (?:death|dying)(?! of| in| from)"),
+    Rule(
+        SI,
+        M,
+        r"(?:think|thinking|thought|thoughts) (?:about|of) (?:death|dying)(?! of| in| from)",
+        unless="health",
+    ),
     Rule(SI, M, r"(?:tired of fighting|want out of (?:this life|life|everything)|over it all)"),
-    Rule(SI, M, r"(?:urges|thoughts|feelings) (?:are|have|r|came|come) (?:back|returned|coming back)",
-         context="si"),
+    Rule(
+        SI,
+        M,
+        r"(?:urges|thoughts|feelings) (?:are|have|r|came|come) (?:back|returned|coming back)",
+        context="si",
+    ),
     # ---------------------------------------------------------- self-harm
-    Rule(SH, U, r"(?:cut|cuts|cutting|wound|wounds|bleeding|blood)<W5>(?:too deep|wont stop bleeding|"
-         r"will not stop bleeding|cant stop the bleeding|keeps bleeding|need stitches|needs stitches|"
-         r"lot of blood|loads of blood|so much blood|gaping|to the bone)"),
-    Rule(SH, U, r"(?:need|needs|needed) stitches|(?:wont|will not|cant) stop (?:the )?bleeding|"
-         r"(?:a lot|loads|lots|so much|tons) of blood|gone white|skin (?:is|has) gone", context="sh"),
-    Rule(SH, H, r"self (?:harmed|harming|harms|harmer|injured|injuring|injury|injure)"),
-    Rule(SH, H, r"self harm (?:again|last night|yesterday|today|this week|this morning|tonight|"
-         r"on \w+day|every day|most days|every night|most nights)"),
-    Rule(SH, H, r"(?:did|done|doing|relapsed on|relapsed with|relapse|back to|started|start) (?:the |some )?self harm"),
-    Rule(SH, H, r"(?:cut|cuts|cutting|burnt|burned|burn|burning|burns|scratched|scratching|scratch|"
-         r"bit|bite|biting|bites|hit|hitting|hits|punched|punching|punch|harmed|harming|harm|"
-         r"hurt|hurting|hurts|injured|injuring|bruised|bruising|scarred|scarring|starving|starved|"
-         r"strangled|choked|choking|suffocated) <MYSELF>"),
-    Rule(SH, H, r"(?:cut|cutting|cuts|slashed|slashing|sliced|slicing|scratched|scratching|carved|"
-         r"carving|burned|burnt|burning) (?:up |into )?(?:my |both )?"
-         r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|belly|hip|hips|body|"
-         r"chest|ankles?|forearm|forearms|shoulder)"
-         r"(?! (?:on|with|while|when|shaving|chopping|cooking|at|by|climbing|playing|during|in the))"),
-    Rule(SH, H, r"(?:been|started|keep|kept|still|relapsed|back to) (?:cutting|burning|self harming)"),
-    Rule(SH, H, r"(?:cutting|cut|burning) (?:again|last night|yesterday|every night|every day|"
-         r"most nights|most days)"),
-    Rule(SH, H, r"(?:im|i|ive|i have|i am) (?:cut|cutting|cuts)(?= \.| ,|$| again| last| yesterday)"),
-    Rule(SH, H, r"(?:only thing|thing) that (?:helps|works|stops it) is (?:cutting|hurting myself|self harm)"),
-    Rule(SH, H, r"(?:covered in|fresh|new|hiding (?:my )?) ?(?:cuts|scars|burns|wounds)"
-         r"(?! on (?:my )?(?:hands|fingers) from)"),
-    Rule(SH, H, r"(?:head|fist|fists) (?:against|into) (?:the |a )?wall"),
-    Rule(SH, H, r"(?:on purpose|deliberately|to punish myself|as (?:a )?punishment|to feel something|"
-         r"wanted it to hurt|so it would hurt|until (?:it|they|my \w+) bled|until it bleeds|"
-         r"until they bleed|til it bled)"),
-    Rule(SH, H, r"(?:relapsed|relapse|did it again|i did)(?= \.| ,|$| again| last| yesterday| this| on)",
-         context="sh", history=False),
+    Rule(
+        SH,
+        U,
+        r"(?:cut|cuts|cutting|wound|wounds|bleeding|blood) <W5>(?:too deep|wont stop bleeding|"
+        r"will not stop bleeding|cant stop the bleeding|keeps bleeding|need stitches|needs stitches|"
+        r"lot of blood|loads of blood|so much blood|gaping|to the bone)",
+    ),
+    Rule(
+        SH,
+        U,
+        r"(?:need|needs|needed) stitches|(?:wont|will not|cant) stop (?:the )?bleeding|"
+        r"(?:a lot|loads|lots|so much|tons) of blood|gone white|skin (?:is|has) gone",
+        context="sh",
+    ),
+    Rule(SH, H, r"self (?:harmed|harming|harms|harmer|injured|injuring|injury|injure)", act=True),
+    Rule(
+        SH,
+        H,
+        r"self harm (?:again|last night|yesterday|today|this week|this morning|tonight|"
+        r"on \w+day|every day|most days|every night|most nights)",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:did|done|doing|relapsed on|relapsed with|relapse|back to|started|start) (?:the |some )?self harm",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:cut|cuts|cutting|burnt|burned|burn|burning|burns|scratched|scratching|scratch|"
+        r"bit|bite|biting|bites|hit|hitting|hits|punched|punching|punch|harmed|harming|harm|"
+        r"hurt|hurting|hurts|injured|injuring|bruised|bruising|scarred|scarring|starving|starved|"
+        r"strangled|choked|choking|suffocated) <MYSELF>",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:cut|cutting|cuts|slashed|slashing|sliced|slicing|scratched|scratching|carved|"
+        r"carving|burned|burnt|burning) (?:up |into )?(?:my |both )?"
+        r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|belly|hip|hips|body|"
+        r"chest|ankles?|forearm|forearms|shoulder)"
+        r"(?! (?:on|with|while|when|shaving|chopping|cooking|at|by|climbing|playing|during|in the))",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:been|started|keep|kept|still|relapsed|back to) (?:cutting|burning|self harming)"
+        r"<CUTNOT>",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:cutting|cut|burning) (?:again|last night|yesterday|every night|every day|"
+        r"most nights|most days)",
+        act=True,
+    ),
+    Rule(
+        SH, H, r"(?:im|i|ive|i have|i am) (?:cut|cutting|cuts)(?= \.| ,|$| again| last| yesterday)"
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:only thing|thing) that (?:helps|works|stops it) is (?:cutting|hurting myself|self harm)",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:covered in|fresh|new|hiding (?:my )?) ?(?:cuts|scars|burns|wounds)"
+        r"(?! on (?:my )?(?:hands|fingers) from)",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:head|fist|fists) (?:against|into|on|off) (?:the |a )?(?:wall|floor|door)",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:voice|voices|brain|head|something) <W3>(?:telling|tells|tell|saying|says|say) "
+        r"(?:me )?(?:to )?(?:hurt|harm|cut|burn|punish) <MYSELF>",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:on purpose|deliberately|to punish myself|as (?:a )?punishment|to feel something|"
+        r"wanted it to hurt|so it would hurt|until (?:it|they|my \w+) (?:bled|bleeds|bleed|hurts|hurt)|"
+        r"until they bleed|til it bled)",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:relapsed|relapse|did it again|i did)(?= \.| ,|$| again| last| yesterday| this| on)",
+        context="sh",
+        history=False,
+    ),
     Rule(SH, H, r"(?:(?:a )?few|some|extra) <DRUG>(?: \S+){0,3} to hurt myself"),
-    Rule(SH, M, r"(?:<WANT>|<THINK>|urges? to|urge for|tempted by) <W2>(?:self harm|cutting|cut|"
-         r"hurt <MYSELF>|hurting <MYSELF>|harm <MYSELF>|harming <MYSELF>|cut <MYSELF>|"
-         r"cutting <MYSELF>|burn <MYSELF>|burning <MYSELF>|punish <MYSELF>|hit <MYSELF>|"
-         r"hitting <MYSELF>|self harming)"),
-    Rule(SH, M, r"self harm (?:urges|thoughts|feelings)|urges (?:are|r) (?:back|strong|bad)|"
-         r"(?:urge|urges) (?:is|are)? ?(?:really )?(?:strong|bad|overwhelming)", context="sh"),
+    Rule(
+        SH,
+        M,
+        r"(?:<WANT>|<THINK>|urges? to|urge for|tempted by) <W2>(?:self harm|"
+        r"cutting(?= \.| ,|$| again| tonight| myself)|cut(?= \.| ,|$| again| tonight| myself)|"
+        r"hurt <MYSELF>|hurting <MYSELF>|harm <MYSELF>|harming <MYSELF>|cut <MYSELF>|"
+        r"cutting <MYSELF>|burn <MYSELF>|burning <MYSELF>|punish <MYSELF>|hit <MYSELF>|"
+        r"hitting <MYSELF>|self harming)",
+    ),
+    Rule(
+        SH,
+        M,
+        r"self harm (?:urges|thoughts|feelings)|urges (?:are|r) (?:back|strong|bad)|"
+        r"(?:urge|urges) (?:is|are)? ?(?:really )?(?:strong|bad|overwhelming)",
+        context="sh",
+    ),
     Rule(SH, M, r"self harm"),
-    Rule(SH, M, r"(?:razor|razors|blades|blade|sharpener) <W5>(?:hid|hidden|know where|have|got|kept|"
-         r"bought|keep|in my room|in my drawer|under my bed)", context="sh_or_si"),
-    Rule(SH, M, r"(?:hid|hidden|bought|got|have|kept|keep|keeping) (?:the |my |some |a )?"
-         r"(?:razor blades|razors|blades|blade)"),
+    Rule(
+        SH,
+        M,
+        r"(?:razor|razors|blades|blade|sharpener) <W5>(?:hid|hidden|know where|have|got|kept|"
+        r"bought|keep|in my room|in my drawer|under my bed)",
+        context="sh_or_si",
+    ),
+    Rule(
+        SH,
+        M,
+        r"(?:hid|hidden|bought|got|have|kept|keep|keeping|buying|ordered) (?:the |my |some |a )?"
+        r"<W2>(?:razor blades|razor blade|razors|blades|blade)",
+    ),
     Rule(SH, M, r"(?:deserve|deserves) (?:to be punished|to hurt|pain|to suffer|to feel pain)"),
     # ---------------------------------------------------------- harm to others
-    Rule(HO, U, r"(?:<INTENT>|want to|wanna) <W2>(?:<HARMV>) <W2><OBJ><W5> ?"
-         r"(?:<WHEN>|with (?:a|my|the) (?:knife|gun|bat|hammer|blade|weapon))"),
-    Rule(HO, U, r"(?:got|have|bought|taking|carrying|ive got|holding) (?:a |my |the )?"
-         r"(?:knife|gun|bat|hammer|blade|weapon|machete)<W5>(?:going|go|round|over|to his|"
-         r"to her|to their|what he|what she|what they|get him|get her|use it on (?:him|her|them))"),
-    Rule(HO, U, r"(?:outside|at|near) (?:his|her|their) (?:house|flat|work|door|place|school)"
-         r"<W3>(?:now|right now)<W5>(?:hurt|kill|get|stab|batter|smash)"),
-    Rule(HO, U, r"(?:shoot|stab|bomb|attack|kill) (?:the lot of them|everyone|them all|all of them|"
-         r"people) <W3>(?:at|in) (?:work|school|college|uni|the office)"),
-    Rule(HO, H, r"(?:<INTENT>|want to|wanna|wanted to|i swear im going to|swear i will|"
-         r"im going to|i will|ill|i could|could) <W2>(?:<HARMV>) <W2><OBJ>"
-         r"(?! (?:for|when (?:i see|she sees|he sees|they see)|at (?:cards|chess|pool|darts|tennis|"
-         r"squash|football|this|that|the game)|in (?:a|the) (?:race|game|match|quiz)))"),
-    Rule(HO, H, r"(?:make|making) (?:him|her|them) pay|(?:get|gets|getting) what (?:he|she|they) "
-         r"(?:deserves?|has coming)|deserves? what(?:s| is) coming|(?:is|are) going to get hurt"),
-    Rule(HO, H, r"(?:followed|following|stalking|watching) (?:him|her|them) (?:home|to work|"
-         r"from work|every day|at night)"),
-    Rule(HO, H, r"(?:threatened|threaten|threatening) (?:my|him|her|them|a|the|someone) "
-         r"<W3>(?:with a|with my|knife|gun|bat)"),
+    Rule(
+        HO,
+        U,
+        r"(?:<INTENT>|want to|wanna) <W2>(?:<HARMV>) <W2><OBJ> <W5>"
+        r"(?:<WHEN>|with (?:a|my|the) (?:knife|gun|bat|hammer|blade|weapon))",
+    ),
+    Rule(
+        HO,
+        U,
+        r"(?:got|have|bought|taking|carrying|ive got|holding) (?:a |my |the )?"
+        r"(?:knife|gun|bat|hammer|blade|weapon|machete) <W5>(?:going|go|round|over|to his|get what|"
+        r"to her|to their|what he|what she|what they|get him|get her|use it on (?:him|her|them))",
+    ),
+    Rule(
+        HO,
+        U,
+        r"(?:outside|at|near) (?:his|her|their) (?:house|flat|work|door|place|school)"
+        r"<W3>(?:now|right now) <W5>(?:hurt|kill|get|stab|batter|smash)",
+    ),
+    Rule(
+        HO,
+        U,
+        r"(?:shoot|stab|bomb|attack|kill) (?:the lot of them|everyone|them all|all of them|"
+        r"people) <W3>(?:at|in) (?:work|school|college|uni|the office)",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:<INTENT>|want to|wanna|wanted to|i swear im going to|swear i will|"
+        r"im going to|i will|ill) <W2>(?:<HARMV>) <W2><OBJ>"
+        r"(?! (?:for|when (?:i see|she sees|he sees|they see)|at (?:cards|chess|pool|darts|tennis|"
+        r"squash|football|this|that|the game)|in (?:a|the) (?:race|game|match|quiz)))",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:make|making) (?:him|her|them) pay|(?:get|gets|getting) what (?:he|she|they) "
+        r"(?:deserves?|has coming)|deserves? what(?:s| is) coming|(?:is|are) going to get hurt",
+        subject=False,
+    ),
+    Rule(
+        HO,
+        H,
+        r"<INTENT> <W2>(?:burn|torch|set fire to|petrol bomb) (?:his|her|their|the) "
+        r"(?:car|house|flat|place|home|shop)",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:followed|following|stalking|watching) (?:him|her|them) (?:home|to work|"
+        r"from work|every day|at night)",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:threatened|threaten|threatening) (?:my|him|her|them|a|the|someone) "
+        r"<W3>(?:with a|with my|knife|gun|bat)",
+    ),
     Rule(HO, H, r"(?:know|found out) where (?:he|she|they) (?:lives?|works?|live)", context="harm"),
-    Rule(HO, H, r"(?:nearly|almost) (?:hit|punched|attacked|stabbed|strangled|hurt|killed) "
-         r"(?:a|someone|somebody|him|her|them|my|this|the)"),
+    Rule(
+        HO,
+        H,
+        r"(?:nearly|almost) (?:hit|punched|attacked|stabbed|strangled|hurt|killed) "
+        r"(?:a|someone|somebody|him|her|them|my|this|the)",
+    ),
     Rule(HO, H, r"(?:smash|kick|punch) (?:his|her|their) (?:face|head|teeth) in"),
-    Rule(HO, M, r"(?:could|might|want to|feel like i could|feel like|scared i will|scared im going to|"
-         r"scared ill|scared i might|afraid i will|afraid ill|worried ill|worried i will|"
-         r"worried i might|going to) <W2>(?:hurt|kill|attack|harm|hit) "
-         r"(?:someone|somebody|people|anyone|others|other people)"),
-    Rule(HO, M, r"(?:thoughts|fantasies|images|thinking|think|thought|imagining|imagine) "
-         r"(?:about|of) (?:hurting|killing|attacking|harming|stabbing) "
-         r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)"),
+    Rule(
+        HO,
+        M,
+        r"(?:could|might|want to|feel like i could|feel like|scared i will|scared im going to|"
+        r"scared ill|scared i might|afraid i will|afraid ill|worried ill|worried i will|"
+        r"worried i might|going to|i could|i will|ill|wanna|wanted to|<INTENT>) <W2>(?:<HARMV>) "
+        r"<ANYONE>",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:imagining|imagine|thinking about|thoughts of|thoughts about|fantasi[sz]ing about) "
+        r"(?:hurting|killing|attacking|harming|stabbing|strangling) <W2><OBJ> <W5>"
+        r"(?:might|going to|will|could|ill) (?:do it|act on it|actually)",
+        subject=False,
+    ),
+    Rule(
+        HO,
+        M,
+        r"(?:thoughts|fantasies|images|thinking|think|thought|imagining|imagine) "
+        r"(?:about |of )?(?:hurting|killing|attacking|harming|stabbing) "
+        r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)",
+    ),
     Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)"),
-    Rule(HO, M, r"(?:i|ive|i have) (?:pushed|shoved|punched|hit|slapped|attacked|grabbed|headbutted|"
-         r"kicked|bit) (?:my|a|the|this|that) (?:flatmate|housemate|partner|husband|wife|"
-         r"boyfriend|girlfriend|colleague|neighbour|brother|sister|mum|dad|friend|man|woman|"
-         r"guy|bloke|stranger|someone|coworker)"),
+    Rule(
+        HO,
+        M,
+        r"(?:i|ive|i have) <W5>(?:and )?(?:pushed|shoved|punched|hit|slapped|attacked|grabbed|headbutted|"
+        r"kicked|bit) (?:my|a|the|this|that) (?:flatmate|housemate|partner|husband|wife|"
+        r"boyfriend|girlfriend|colleague|neighbour|brother|sister|mum|dad|friend|man|woman|"
+        r"guy|bloke|stranger|someone|coworker)",
+    ),
     # ---------------------------------------------------------- safeguarding: child
     Rule(SC, U, r"(?:shook|shaken|shaking|shake) (?:the|my|our) (?:baby|newborn|toddler)"),
-    Rule(SC, U, r"(?:threatened|threatening|threatens|says hell|said hed|said he will|says he will|"
-         r"will|going to) (?:to )?(?:kill|hurt|take) (?:the|my|our) (?:kids|children|baby|son|daughter)"),
-    Rule(SC, U, r"<PERP> <W3>(?:<HITME>|<CHOKE>) <W2>(?:the|my|our|his|her) <CHILD> "
-         r"<W3>(?:right now|now)"),
-    Rule(SC, U, r"(?:left|leaving|leave) (?:my|the|our) (?:\d+ year old|\d+ yr old|baby|toddler|"
-         r"kids|children|son|daughter|little one) (?:home |at home |in the house |in the car )?"
-         r"(?:alone|on (?:their|his|her) own|by (?:themselves|himself|herself))"),
-    Rule(SC, H, r"<PERP> <W3>(?:<HITME>|<CHOKE>|hurts|abuses|abused|touches|touching|touched|"
-         r"molested|molests|starves|throws things at|shouts at|screams at) <W2>"
-         r"(?:the|my|our|his|her|their) <CHILD>"),
-    Rule(SC, H, r"(?:his|her|their|the kids|the childrens|my kids|my sons|my daughters) "
-         r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|uncle|grandad|boyfriend|girlfriend|"
-         r"partner) <W2>(?:<HITME>|hurts|abuses|touches|touching|touched) (?:him|her|them)"),
-    Rule(SC, H, r"(?:i|ive|i have) (?:hit|smacked|slapped|hurt|grabbed|kicked|punched|pushed|shook|"
-         r"beat|thrown|threw|burned) (?:my|the|our) <CHILD>"),
-    Rule(SC, H, r"(?:groomed|grooming|sexual (?:stuff|messages|pictures|photos|abuse|things)|"
-         r"sexually abused|sexually abusing|molested|molesting|inappropriate (?:messages|photos|touching))"
-         r"<W5>(?:\d+|she|he|my|niece|nephew|daughter|son|child|kid|sister|brother)?",
-         context="child"),
-    Rule(SC, H, r"(?:touching|touches|touched|interfering with) (?:my )?(?:little |baby |younger )?"
-         r"(?:sister|brother|daughter|son|niece|nephew|kids|child|children|grandson|granddaughter)"),
-    Rule(SC, H, r"(?:made to|forced to|making him|making her|makes him|makes her) "
-         r"(?:sell|carry|run|deliver) (?:drugs|stuff|packages)|county lines"),
-    Rule(SC, H, r"(?:kids|children|baby|son|daughter|they) (?:havent|hasnt|have not|has not|"
-         r"not|dont|didnt) (?:eaten|had (?:any )?(?:food|a meal|anything to eat)) <W3>"
-         r"(?:days|properly|since|for)"),
-    Rule(SC, H, r"(?:going|go|goes|sent) to school (?:dirty|hungry|without (?:food|breakfast|lunch))"),
+    Rule(
+        SC,
+        U,
+        r"(?:threatened|threatening|threatens|says hell|said hed|said he will|says he will|"
+        r"will|going to) (?:to )?(?:kill|hurt|take) (?:the|my|our) (?:kids|children|baby|son|daughter)",
+    ),
+    Rule(
+        SC,
+        U,
+        r"<PERP> <W3>(?:<HITME>|<CHOKE>) <W2>(?:the|my|our|his|her) <CHILD> "
+        r"<W3>(?:right now|now)",
+    ),
+    Rule(
+        SC,
+        U,
+        r"(?:left|leaving|leave) (?:my|the|our) (?:\d+ year old|\d+ yr old|baby|toddler|"
+        r"kids|children|son|daughter|little one) (?:home |at home |in the house |in the car )?"
+        r"(?:alone|on (?:their|his|her) own|by (?:themselves|himself|herself))",
+    ),
+    Rule(
+        SC,
+        H,
+        r"<PERP> <W3>(?:<HITME>|<CHOKE>|hurts|abuses|abused|touches|touching|touched|"
+        r"molested|molests|starves|throws things at|shouts at|screams at) <W2>"
+        r"(?:the|my|our|his|her|their) <CHILD>",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:his|her|their|the kids|the childrens|my kids|my sons|my daughters) "
+        r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|uncle|grandad|boyfriend|girlfriend|"
+        r"partner) <W2>(?:<HITME>|hurts|abuses|touches|touching|touched) (?:him|her|them)",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:i|ive|i have) (?:hit|smacked|slapped|hurt|grabbed|kicked|punched|pushed|shook|"
+        r"beat|thrown|threw|burned) (?:my|the|our) <CHILD>",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:groomed|grooming|sexual (?:stuff|messages|pictures|photos|abuse|things)|"
+        r"sexually abused|sexually abusing|molested|molesting|inappropriate (?:messages|photos|touching))",
+        context="child",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:touching|touches|touched|interfering with) (?:my |our |the )?(?:(?:little|baby|younger) "
+        r"(?:sister|brother)|daughter|son|niece|nephew|kids|child|children|grandson|granddaughter)",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:made to|forced to|making him|making her|makes him|makes her) "
+        r"(?:sell|carry|run|deliver) (?:drugs|stuff|packages)|county lines",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:kids|children|baby|son|daughter|they) (?:havent|hasnt|have not|has not|"
+        r"not|dont|didnt) (?:eaten|had (?:any )?(?:food|a meal|anything to eat)) <W3>"
+        r"(?:days|properly|since|for)",
+    ),
+    Rule(
+        SC, H, r"(?:going|go|goes|sent) to school (?:dirty|hungry|without (?:food|breakfast|lunch))"
+    ),
     Rule(SC, H, r"locks? (?:the|my|our) (?:kids|children|son|daughter|baby) in"),
-    Rule(SC, H, r"(?:baby|son|daughter|toddler|child|kid) has (?:a |got )?(?:bruise|bruises|burn|"
-         r"marks|black eye)(?! from (?:football|falling|school|nursery|playing))"),
-    Rule(SC, H, r"(?:smacks|hits|beats) <W2>(?:the |my |our )?(?:kids|children|son|daughter)"
-         r"<W5>(?:marks|bruises|hard|belt)"),
-    Rule(SC, M, r"(?:neglecting|neglected|cant look after|cannot look after|not looking after|"
-         r"struggling to look after|cant care for) (?:my|the|our) (?:kids|children|baby|son|daughter|"
-         r"little one)"),
-    Rule(SC, M, r"(?:leave|left|leaving) (?:her|him|the baby|my baby) (?:crying )?(?:in the cot |"
-         r"in her cot |in his cot )?(?:crying )?for hours"),
-    Rule(SC, M, r"(?:shout|shouting|scream|screaming) at (?:my|the) (?:kids|children|son|daughter)"
-         r"<W5>(?:grab|hit|smack|push|shake|hard)"),
-    Rule(SC, M, r"(?:kids|children|son|daughter|they) (?:see|seen|saw|watch|hear|heard) (?:us|him|me|"
-         r"them) (?:fight|fighting|arguing|screaming|hit|hitting)<W3>(?:all the time|hide|scared|"
-         r"cry|every)"),
-    Rule(SC, M, r"(?:son|daughter|kids|children|child) (?:is|are|gets|get) (?:scared|terrified|"
-         r"frightened) (?:of|to go to) (?:his|her|their) (?:dad|father|mum|mother|stepdad)"),
+    Rule(
+        SC,
+        H,
+        r"(?:baby|son|daughter|toddler|child|kid) has (?:a |got )?(?:bruise|bruises|burn|"
+        r"marks|black eye)(?! from (?:football|falling|school|nursery|playing))",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:smacks|hits|beats) <W2>(?:the |my |our )?(?:kids|children|son|daughter)"
+        r" <W5>(?:marks|bruises|hard|belt)",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:dad|father|mum|mother|stepdad|step dad|stepmum|uncle|grandad|boyfriend|partner|"
+        r"he|she) <W2>(?:hurts|hits|touches|smacks|beats|hurt|hit|touched|kicks|punches|burns) "
+        r"(?:her|him|them)(?! back)",
+        context="minor",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:kids|children|child|baby|son|daughter|boy|girl|toddler|twins) (?:is|are|being|get|gets|"
+        r"got|were|was) (?:being )?(?:neglected|abused|beaten|starved|beaten up|left alone|hit|hurt by)",
+    ),
+    Rule(
+        SC,
+        H,
+        r"<PERP> <W3>(?:gets|is|was|gone|goes|can be) (?:violent|rough|aggressive|physical) "
+        r"(?:with|towards|to|around) (?:them|the kids|my kids|the children|my children|him|her|our \w+|"
+        r"the baby|my son|my daughter)",
+        context="minor",
+    ),
+    Rule(
+        SC,
+        M,
+        r"(?:neglecting|neglected|cant look after|cannot look after|not looking after|"
+        r"struggling to look after|cant care for) (?:my|the|our) (?:kids|children|baby|son|daughter|"
+        r"little one)",
+    ),
+    Rule(
+        SC,
+        M,
+        r"(?:leave|left|leaving) (?:her|him|the baby|my baby) (?:crying )?(?:in the cot |"
+        r"in her cot |in his cot )?(?:crying )?for hours",
+    ),
+    Rule(
+        SC,
+        M,
+        r"(?:shout|shouting|scream|screaming) at (?:my|the) (?:kids|children|son|daughter)"
+        r" <W5>(?:grab|hit|smack|push|shake|hard)",
+    ),
+    Rule(
+        SC,
+        M,
+        r"(?:kids|children|son|daughter|they) (?:see|seen|saw|watch|hear|heard) (?:us|him|me|"
+        r"them) (?:fight|fighting|arguing|screaming|hit|hitting) <W3>(?:all the time|hide|scared|"
+        r"cry|every)",
+    ),
+    Rule(
+        SC,
+        M,
+        r"(?:son|daughter|kids|children|child) (?:is|are|gets|get) (?:scared|terrified|"
+        r"frightened) (?:of|to go to) (?:his|her|their) (?:dad|father|mum|mother|stepdad)",
+    ),
     # ---------------------------------------------------------- safeguarding: adult
-    Rule(SA, U, r"(?:lying|lain|been) on the floor(?: \S+){0,6} (?:since|for|all night|hours|carer)",
-         context="vuln"),
-    Rule(SA, U, r"(?:without|no|not had) (?:any )?(?:food|water|meds|his meds|her meds|medication)"
-         r"(?: or (?:his |her )?(?:meds|medication|food|water))? (?:for )?(?:two|three|four|several|"
-         r"a few|\d+) days", context="vuln"),
-    Rule(SA, H, r"(?:takes|taking|took|taken|stealing|steals|stole|stolen|spends|spending|spent|"
-         r"controls|controlling|has control of|keeps|keeping|uses|using|borrowing|borrows|borrowed) "
-         r"<W3>(?:money|pension|benefits|bank card|savings|cards|purse|wallet)",
-         context="vuln"),
-    Rule(SA, H, r"(?:makes|made|making|forces|forced|pressures|pressured) (?:me|him|her|them) "
-         r"(?:give|sign|hand over|pay|transfer)", context="vuln"),
+    Rule(
+        SA,
+        U,
+        r"(?:lying|lain|been) on the floor(?: \S+){0,6} (?:since|for|all night|hours|carer)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        U,
+        r"(?:without|no|not had|hasnt had|havent had|had no|not eaten or had) (?:any )?(?:food|water|meds|his meds|her meds|medication)"
+        r"(?: or (?:his |her )?(?:meds|medication|food|water))? (?:for )?(?:two|three|four|several|"
+        r"a few|\d+) days",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:takes|taking|took|taken|stealing|steals|stole|stolen|spends|spending|spent|"
+        r"controls|controlling|has control of|keeps|keeping|uses|using) "
+        r"<W3>(?:money|pension|benefits|bank card|savings|cards|purse|wallet)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:makes|made|making|forces|forced|pressures|pressured) (?:me|him|her|them) "
+        r"(?:give|sign|hand over|pay|transfer)",
+        context="vuln",
+    ),
     Rule(SA, H, r"(?:loans?|credit cards?|debts?) in (?:my|his|her) name"),
-    Rule(SA, H, r"(?:not allowed|isnt allowed|wont let (?:me|him|her)) (?:to )?(?:leave|go out|go to|"
-         r"see|out)", context="vuln"),
+    Rule(
+        SA,
+        H,
+        r"(?:not allowed|isnt allowed|wont let (?:me|him|her)) (?:to )?(?:leave|go out|go to|"
+        r"see|out)",
+        context="vuln",
+    ),
     Rule(SA, H, r"(?:locks?|locked|locking) (?:me|him|her|them) in", context="vuln"),
-    Rule(SA, H, r"(?:left|leaves|leaving) (?:me|him|her|them|mum|dad) (?:in|without|alone|on)"
-         r"<W3>(?:soiled|dirty|wet|food|water|meds|days|floor|hours)", context="vuln"),
-    Rule(SA, H, r"(?:carer|carers|staff|care worker|nurse|he|she|they|son|daughter|grandson|"
-         r"granddaughter|partner|husband|wife|flatmate|man|people) <W3>(?:<HITME>|pinch|pinches|"
-         r"pinched|bruising|bruised|touches|touching|touched|shouts at|shout at|shouting at|"
-         r"swears at|calls (?:me|him|her) names|call (?:me|him|her) names|push (?:me|him|her) around|"
-         r"pushes (?:me|him|her) around|rough with|neglect|neglects|ignores|takes advantage|"
-         r"taking advantage|taken advantage|exploit|exploiting|exploits) ?(?:me|him|her|them|mum|"
-         r"dad|my \w+)?", context="vuln"),
+    Rule(
+        SA,
+        H,
+        r"(?:left|leaves|leaving|leave) (?:me|him|her|them|mum|dad) (?:in|without|alone|on)"
+        r" <W3>(?:soiled|dirty|wet|food|water|meds|days|floor|hours)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        M,
+        r"(?:borrowing|borrows|borrowed|asks for|asking for) (?:\w+ )?(?:money|cash)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        M,
+        r"(?:shouts|shout|shouting|swears|screams|yells) at (?:me|him|her|them|mum|dad)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:carer|carers|staff|care worker|nurse|he|she|they|son|daughter|grandson|"
+        r"granddaughter|partner|husband|wife|flatmate|man|people) <W5>(?:<HITME>|pinch|pinches|"
+        r"pinched|bruising|bruised|touches|touching|touched|"
+        r"calls (?:me|him|her) names|call (?:me|him|her) names|push (?:me|him|her) around|"
+        r"pushes (?:me|him|her) around|rough with|neglect|neglects|ignores|takes advantage|"
+        r"taking advantage|taken advantage|exploit|exploiting|exploits) ?(?:me|him|her|them|mum|"
+        r"dad|my \w+)?",
+        context="vuln",
+    ),
     Rule(SA, H, r"taken advantage of|taking advantage of|exploiting|exploited", context="vuln"),
-    Rule(SA, H, r"(?:hasnt|havent|not|isnt|arent) (?:been )?(?:turning up|coming|visiting|feeding|"
-         r"washing|changing)", context="vuln"),
-    Rule(SA, M, r"(?:giving|gives|sending|sends|sent|gave) (?:money|cash|her savings|his savings|"
-         r"all her money|all his money) to (?:a|this|some) (?:man|woman|guy|person|stranger)",
-         context="vuln"),
-    Rule(SA, M, r"(?:doesnt|isnt|not|hasnt been) (?:seem to be )?(?:eating|washing|getting food)"
-         r"<W5>(?:nobody|no one|visits|alone)", context="vuln"),
+    Rule(
+        SA,
+        H,
+        r"(?:hasnt|havent|not|isnt|arent|hadnt) (?:been )?(?:turning up|turned up|coming|"
+        r"visiting|visited|feeding|fed|washing|washed|changing|changed|giving|given|checking)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:bed sores|pressure sores|sores|bruises|bruising|malnourished|dehydrated)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        M,
+        r"(?:giving|gives|sending|sends|sent|gave) (?:money|cash|her savings|his savings|"
+        r"all her money|all his money) to (?:a|this|some) (?:man|woman|guy|person|stranger)",
+        context="vuln",
+    ),
+    Rule(
+        SA,
+        M,
+        r"(?:doesnt|isnt|not|hasnt been) (?:seem to be )?(?:eating|washing|getting food)"
+        r" <W5>(?:nobody|no one|visits|alone)",
+        context="vuln",
+    ),
     # ---------------------------------------------------------- domestic abuse
     Rule(DA, U, r"<PERP> <W3><CHOKE> (?:me)?"),
     Rule(DA, U, r"(?:hands?|arm|fingers) (?:round|around|on) my (?:neck|throat)"),
     Rule(DA, U, r"(?:i was|got|been|being) (?:strangled|choked|throttled)"),
-    Rule(DA, U, r"(?:<PERP>) <W3>(?:said|says|told me|threatened|threatens|texted|keeps saying|"
-         r"swore|swears) <W3>(?:kill|murder|hurt) me"),
-    Rule(DA, U, r"(?:<PERP>) (?:will|ll|is going to|going to|would|might) (?:kill|murder) me"
-         r"(?= if i (?:leave|tell|go|report|call|break|try|speak|talk|dont)| if i ever (?:leave|tell))"),
-    Rule(DA, U, r"(?:scared|afraid|terrified|frightened|worried|fear|think) "
-         r"<W2>(?:<PERP>) (?:will|ll|is going to|going to|might|could|would) (?:kill|murder|really hurt) me"),
-    Rule(DA, U, r"<PERP> <W3>(?:has|got|with|holding|grabbed) (?:a )?(?:knife|gun|weapon|blade)"
-         r"<W5>(?:me|threaten|threatening|now)"),
+    Rule(
+        DA,
+        U,
+        r"(?:<PERP>) <W3>(?:said|says|told me|threatened|threatens|texted|keeps saying|"
+        r"swore|swears) <W3>(?:kill|murder) me",
+    ),
+    Rule(
+        DA,
+        U,
+        r"(?:<PERP>) (?:will|ll|is going to|going to|would|might) (?:kill|murder) me"
+        r"(?= if i (?:leave|tell|go|report|call|break|try|speak|talk|dont)| if i ever (?:leave|tell))",
+    ),
+    Rule(
+        DA,
+        U,
+        r"(?:scared|afraid|terrified|frightened|worried|fear|think) "
+        r"<W2>(?:<PERP>) (?:will|ll|is going to|going to|might|could|would) (?:kill|murder|really hurt) me",
+    ),
+    Rule(
+        DA,
+        U,
+        r"<PERP> <W3>(?:has|got|with|holding|grabbed) (?:a )?(?:knife|gun|weapon|blade)"
+        r"<W5>(?:me|threaten|threatening|now)",
+    ),
     Rule(DA, U, r"(?:<PERP>) <W3><HITME> me <W3>(?:right now|now|still here)"),
     Rule(DA, H, r"<PERP> <W3><HITME> (?:me|my (?:face|head|arm|arms|neck|stomach|body|back))"),
-    Rule(DA, H, r"(?:i was|got|been|being|i get) (?:hit|punched|slapped|kicked|beaten|beaten up|"
-         r"pushed|raped|assaulted|attacked) by (?:my )?<PARTNER>"),
-    Rule(DA, H, r"<PERP> <W3>(?:forced|forces|forcing|made|makes|pressured|pressures) me <W2>"
-         r"(?:have sex|sex|sexual|sleep with|do things)"),
+    Rule(
+        DA,
+        H,
+        r"(?:i was|got|been|being|i get) (?:hit|punched|slapped|kicked|beaten|beaten up|"
+        r"pushed|raped|assaulted|attacked) by (?:my )?<PARTNER>",
+    ),
+    Rule(
+        DA,
+        H,
+        r"<PERP> <W3>(?:forced|forces|forcing|made|makes|pressured|pressures) me <W2>"
+        r"(?:have sex|sex|sexual|sleep with|do things)",
+    ),
     Rule(DA, H, r"<PERP> <W3>(?:raped|rapes|sexually assaulted|assaulted) me"),
-    Rule(DA, H, r"<PERP> <W3>(?:threatened|threatens|threatening|threaten) (?:to )?(?:hurt |harm |"
-         r"hit )?me"),
-    Rule(DA, H, r"(?:<PERP>) <W3>(?:threatened|threatens|threatening|said|says) (?:to |he will |she will |"
-         r"hell |shell )?(?:hurt|harm|hit|beat|kill) (?:me|himself|herself)(?= if| when)"),
-    Rule(DA, H, r"(?:scared|afraid|terrified|frightened) (?:to go|of going|to be) (?:home|back home|alone with)"),
+    Rule(
+        DA,
+        H,
+        r"<PERP> <W8>(?:threatened|threatens|threatening|threaten) (?:to )?(?:hurt |harm |"
+        r"hit )?me",
+    ),
+    Rule(
+        DA,
+        H,
+        r"(?:<PERP>) <W3>(?:threatened|threatens|threatening|said|says) (?:to |he will |she will |"
+        r"hell |shell )?(?:hurt|harm|hit|beat|kill) (?:me|himself|herself)(?= if| when)",
+    ),
+    Rule(
+        DA,
+        H,
+        r"(?:scared|afraid|terrified|frightened) (?:to go|of going|to be) (?:home|back home|alone with)",
+    ),
     Rule(DA, H, r"(?:scared|afraid|terrified|frightened) of (?:my )?<PARTNER>"),
-    Rule(DA, H, r"<PERP> <W3>(?:smashed|broke|destroyed|took) (?:my )?(?:phone|things|stuff)"
-         r"<W5>(?:leave|tell|never see|scared|threat)"),
-    Rule(DA, H, r"(?:make sure|says|said) (?:that )?i (?:never|wont|will never) see (?:the|my) (?:kids|children)"),
-    Rule(DA, H, r"(?:my )?<PARTNER> <W3>(?:keeps|keep) (?:turning up|showing up|coming round|following)"
-         r"<W5>(?:threat|scared|wont leave|shouting)"),
-    Rule(DA, M, r"<PERP> <W3>(?:checks|check|checking|goes through|reads|monitors) (?:my )?(?:phone|"
-         r"messages|texts|emails|bank)"),
-    Rule(DA, M, r"<PERP> <W3>(?:wont|doesnt|will not|does not|never) (?:let|allow) me (?:to )?"
-         r"(?:see|go|leave|have|work|out|visit|talk|spend|get)"),
-    Rule(DA, M, r"(?:my )?<PARTNER> <W3>(?:controls|control|controlling|takes|took|keeps) "
-         r"(?:all )?(?:the |my |our )?(?:money|finances|bank card|wages|everything i do)"),
-    Rule(DA, M, r"(?:have to|got to|need to|must) ask (?:him|her|them) (?:for|before) (?:everything|money|"
-         r"permission)"),
+    Rule(
+        DA,
+        H,
+        r"<PERP> <W3>(?:smashed|broke|destroyed|took) (?:my )?(?:phone|things|stuff)"
+        r"<W5>(?:leave|tell|never see|scared|threat)",
+    ),
+    Rule(
+        DA,
+        H,
+        r"(?:make sure|says|said) (?:that )?i (?:never|wont|will never) see (?:the|my) (?:kids|children)",
+    ),
+    Rule(
+        DA,
+        H,
+        r"(?:my )?<PARTNER> <W3>(?:keeps|keep) (?:turning up|showing up|coming round|following)"
+        r"<W5>(?:threat|scared|wont leave|shouting)",
+    ),
+    Rule(
+        DA,
+        H,
+        r"<PERP> <W3>(?:gets|is|was|gone|goes|can be) (?:violent|physical|rough) "
+        r"(?:with|towards|to) me",
+    ),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:checks|check|checking|goes through|reads|monitors) (?:my )?(?:phone|"
+        r"messages|texts|emails|bank)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:wont|doesnt|will not|does not|never) (?:let|allow) me (?:to )?"
+        r"(?:see|go|leave|have|work|out|visit|talk|spend|get)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"(?:my )?<PARTNER> <W3>(?:controls|control|controlling|takes|took|keeps) "
+        r"(?:all )?(?:the |my |our )?(?:money|finances|bank card|wages|everything i do)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"(?:have to|got to|need to|must) ask (?:him|her|them) (?:for|before) (?:everything|money|"
+        r"permission)",
+    ),
     Rule(DA, M, r"<PERP> <W3>(?:tracks|tracking|tracked|follows|following) (?:my|me)"),
-    Rule(DA, M, r"<PERP> <W3>(?:calls|calling|called) me (?:worthless|useless|stupid|fat|ugly|a \w+)"
-         r"<W5>(?:every|all the time|always|no one|nobody)"),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:calls|calling|called) me (?:worthless|useless|stupid|fat|ugly|a \w+)"
+        r"<W5>(?:every|all the time|always|no one|nobody)",
+    ),
     Rule(DA, M, r"(?:no one|nobody) else would (?:want|have|love) me"),
     Rule(DA, M, r"walking on eggshells"),
     Rule(DA, M, r"(?:shouts|screams|yells) in my face"),
-    Rule(DA, M, r"(?:goes|go|going) (?:mad|crazy|mental|nuts|ballistic) if i (?:am|m|im|go|see|talk|"
-         r"leave|dont|come)"),
-    Rule(DA, M, r"(?:my )?<PARTNER> <W3>(?:wont|doesnt|will not) let me (?:leave|go) "
-         r"(?:the house|out|without)"),
+    Rule(
+        DA,
+        M,
+        r"(?:goes|go|going) (?:mad|crazy|mental|nuts|ballistic) if i (?:am|m|im|go|see|talk|"
+        r"leave|dont|come)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"(?:my )?<PARTNER> <W3>(?:wont|doesnt|will not) let me (?:leave|go) "
+        r"(?:the house|out|without)",
+    ),
 )
 
 
@@ -529,19 +1269,29 @@ CONTEXTS: dict[str, re.Pattern[str]] = {
     "si": re.compile(
         r"\b(?:suicid\w*|kill myself|die|dying|dead|end it|end my life|ending it|end things|"
         r"ending things|overdose|pills|tablets|paracetamol|rope|jump|hang|bridge|goodbye|"
-        r"do it|not be here|take my life|better off|no point)\b"
+        r"do it|not be here|take my life|better off|no point|killed (?:him|her|them)self|"
+        r"took (?:his|her|their) (?:own )?life)\b"
     ),
     "si_or_means": re.compile(
         r"\b(?:suicid\w*|kill myself|die|rope|pills|tablets|paracetamol|do it|end it|waiting)\b"
     ),
     "sh": re.compile(
-        r"\b(?:self harm\w*|cut|cuts|cutting|burn myself|burning myself|hurt myself|hurting myself|"
+        r"\b(?:self harm\w*|cut|cuts|cutting|(?:burn|burned|burnt|burning) myself|hurt myself|hurting myself|"
         r"harm myself|blades?|razors?|urges?|distraction list|scars?)\b"
     ),
     "sh_or_si": re.compile(r"\b(?:self harm\w*|cut\w*|suicid\w*|kill myself|hurt myself|urges?)\b"),
     "child": re.compile(
         r"\b(?:son|daughter|kids?|child|children|baby|niece|nephew|sister|brother|school|"
         r"[1-9] year old|1[0-7] year old|she s 1[0-7]|shes 1[0-7]|hes 1[0-7]|1[0-7])\b"
+    ),
+    "minor": re.compile(
+        r"\b(?:son|daughter|kids?|child|children|baby|toddler|niece|nephew|stepson|stepdaughter|"
+        r"little (?:brother|sister|one)|[1-9] year old|1[0-7] year old|(?:my|our|the) boys|"
+        r"(?:my|our|the) girls)\b"
+    ),
+    "health": re.compile(
+        r"\b(?:health anxiety|scared of dying|afraid of dying|fear of (?:death|dying)|heart attack|"
+        r"cancer|illness|ill|diagnosis|hypochondria|panic attack|grief|grieving|funeral|died)\b"
     ),
     "harm": re.compile(r"\b(?:hurt|kill|stab|batter|revenge|pay|knife|get him|get her)\b"),
     "vuln": re.compile(r"\b(?:" + expand("<VULN>") + r")\b"),

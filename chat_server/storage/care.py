@@ -64,8 +64,8 @@ async def create_appointment(
         try:
             row = await c.fetchrow(
                 "INSERT INTO appointments (episode_id, therapist_id, patient_id, kind, booked_start,"
-                " length_minutes, booked_end) VALUES ($1, $2, $3, $4, $5, $6,"
-                " $5 + $6 * interval '1 minute') RETURNING *",
+                " length_minutes, booked_end) VALUES ($1, $2, $3, $4, $5::timestamptz, $6::integer,"
+                " $5::timestamptz + $6::integer * interval '1 minute') RETURNING *",
                 episode_id, ep["therapist_id"], ep["patient_id"], kind.value, start, length_minutes,
             )
         except asyncpg.ExclusionViolationError as e:

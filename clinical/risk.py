@@ -1,0 +1,559 @@
+"""Risk screening of typed patient text.
+
+A pure function from text to a :class:`Screening`: no I/O, no clock, no model.
+The pipeline is
+
+1. *normalise*: tokens in lower case, apostrophes dropped, slang and common
+   misspellings mapped to one spelling (``kms`` -> ``kill myself``, ``sucidal``
+   -> ``suicidal`` by a one-edit match), fillers ("just", "honestly") dropped,
+   each normalised token remembering its span in the original text;
+2. *match* the phrase rules of :mod:`clinical.risk_rules`;
+3. *filter* each match the way a clinician reads it: negated ("I'm not
+   suicidal"), history ("I used to self-harm years ago"), someone else
+   ("my friend was suicidal"), an idiom ("this homework is killing me"),
+   a joke ("... lol"), someone else's words in quotes, an accident;
+4. *aggregate* per category at the highest severity, most severe first.
+
+Triggers are exact substrings of the original text, so a reviewer sees what
+the patient typed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from clinical import risk_lexicon as lex
+from clinical import risk_rules as rules
+
+__all__ = [
+    "Category",
+    "Finding",
+    "Screening",
+    "Severity",
+    "Source",
+    "screen_phq9_item9",
+    "screen_text",
+]
+
+
+class Category(str, Enum):  # noqa: UP042 - the agreed public API
+    SUICIDAL_IDEATION = "suicidal_ideation"
+    SUICIDE_PLAN = "suicide_plan_or_intent"
+    SELF_HARM = "self_harm"
+    HARM_TO_OTHERS = "harm_to_others"
+    SAFEGUARDING_CHILD = "safeguarding_child"
+    SAFEGUARDING_ADULT = "safeguarding_adult"
+    DOMESTIC_ABUSE = "domestic_abuse"
+
+
+class Severity(str, Enum):  # noqa: UP042 - the agreed public API
+    URGENT = "urgent"
+    HIGH = "high"
+    MODERATE = "moderate"
+
+
+class Source(str, Enum):  # noqa: UP042 - the agreed public API
+    SESSION = "session"
+    MESSAGE = "message"
+    QUESTIONNAIRE = "questionnaire"
+    MANUAL = "manual"
+
+
+_SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MODERATE: 2}
+_CATEGORY_RANK = {c: i for i, c in enumerate(Category)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: Category
+    severity: Severity
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Screening:
+    findings: tuple[Finding, ...]
+
+    @property
+    def is_risk(self) -> bool:
+        return bool(self.findings)
+
+    @property
+    def category(self) -> Category | None:
+        return self.findings[0].category if self.findings else None
+
+    @property
+    def severity(self) -> Severity | None:
+        return self.findings[0].severity if self.findings else None
+
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        return self.findings[0].triggers if self.findings else ()
+
+
+NO_RISK = Screening(findings=())
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@dataclass(frozen=True)
+class _Tok:
+    norm: str
+    start: int
+    end: int
+    kind: str  # "word", "stop" (sentence end), "comma", "quote"
+
+
+_RAW_TOKEN = re.compile(
+    r"[A-Za-z0-9]+(?:['’*@$!-][A-Za-z0-9]+)*|[.!?;\n]+|[,:()\-–—/]|[\"“”‘’']|[^\sA-Za-z0-9]",
+)
+_LEET = str.maketrans(
+    {"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "@": "a", "$": "s", "!": "i"}
+)
+_NUMBERISH = re.compile(r"\d+(?:st|nd|rd|th|s|am|pm|yrs?|yo|mg|k|m|x)?")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_CLAUSE_WORDS = frozenset({"but", "though", "although", "however", "whereas", "except", "tho"})
+_CLAUSE_JOINERS = frozenset({"and", "so", "because", "then", "cause", "as", "or", ","})
+_SUBJECTS = frozenset(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "he",
+        "she",
+        "they",
+        "hes",
+        "shes",
+        "theyre",
+        "it",
+        "its",
+        "thats",
+        "we",
+        "my",
+        "you",
+        "there",
+        "theres",
+        "people",
+        "everyone",
+        "someone",
+        "nobody",
+        "no",
+    }
+)
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance <= 1 (one insert, delete, substitute or swap)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@lru_cache(maxsize=8192)
+def _normalise_word(raw: str) -> tuple[str, ...]:
+    word = raw.lower().replace("’", "'")
+    if word in lex.EXPANSIONS:
+        return lex.EXPANSIONS[word]
+    word = word.replace("'", "")
+    if word in lex.EXPANSIONS:
+        return lex.EXPANSIONS[word]
+    if (
+        any(c.isdigit() for c in word)
+        and any(c.isalpha() for c in word)
+        and not _NUMBERISH.fullmatch(word)
+    ):
+        word = word.translate(_LEET)
+    word = word.translate(_LEET) if any(c in word for c in "@$!") else word
+    word = word.replace("*", "")
+    if _REPEATS.search(word):
+        word = _REPEATS.sub(r"\1", word)
+        if word in lex.EXPANSIONS:
+            return lex.EXPANSIONS[word]
+    if word.startswith("haha") or word.startswith("hehe"):
+        return ("lol",)
+    if len(word) >= 5 and word not in lex.FUZZY_PROTECTED and word not in _FUZZY_SET:
+        for target in lex.FUZZY_VOCAB:
+            if target[0] == word[0] and _edit_distance_at_most_one(word, target):
+                return (target,)
+    return (word,)
+
+
+_FUZZY_SET = frozenset(lex.FUZZY_VOCAB)
+
+
+def _tokenise(text: str) -> list[_Tok]:
+    toks: list[_Tok] = []
+    for m in _RAW_TOKEN.finditer(text):
+        raw = m.group()
+        s, e = m.span()
+        first = raw[0]
+        if first.isalnum():
+            for part in raw.split("-"):
+                for norm in _normalise_word(part):
+                    toks.append(_Tok(norm, s, e, "word"))
+        elif first in ".!?;\n":
+            toks.append(_Tok(".", s, e, "stop"))
+        elif first in "\"“”‘’'":
+            toks.append(_Tok('"', s, e, "quote"))
+        elif first in ",:()-–—/":
+            toks.append(_Tok(",", s, e, "comma"))
+        elif raw in lex.LAUGH_EMOJI:
+            toks.append(_Tok("lol", s, e, "word"))
+    return toks
+
+
+# ---------------------------------------------------------------- the document
+
+
+class _Doc:
+    """Normalised text plus the indexes the filters need."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = _tokenise(text)
+        parts: list[str] = []
+        self.offsets: list[int] = []
+        pos = 0
+        for t in self.toks:
+            self.offsets.append(pos)
+            parts.append(t.norm)
+            pos += len(t.norm) + 1
+        self.norm = " ".join(parts)
+        n = len(self.toks)
+        self.sentence = [0] * n
+        self.clause = [0] * n
+        self.quoted: list[int | None] = [None] * n
+        sent_start = clause_start = 0
+        quote_open: int | None = None
+        for i, t in enumerate(self.toks):
+            if t.kind == "stop":
+                sent_start = clause_start = i + 1
+            elif t.norm in _CLAUSE_WORDS or (
+                t.norm in _CLAUSE_JOINERS
+                and i + 1 < n
+                and self.toks[i + 1].norm in _SUBJECTS
+                and i > clause_start
+            ):
+                clause_start = i
+            elif t.kind == "quote":
+                quote_open = i if quote_open is None else None
+            self.sentence[i] = sent_start
+            self.clause[i] = clause_start
+            self.quoted[i] = quote_open
+        self.masked = self._idiom_mask()
+
+    def token_span(self, m: re.Match[str]) -> tuple[int, int]:
+        """Token indexes [a, b) covered by a match on the normalised text."""
+        a = bisect.bisect_right(self.offsets, m.start()) - 1
+        b = bisect.bisect_left(self.offsets, m.end())
+        return max(a, 0), max(b, a + 1)
+
+    def words(self, a: int, b: int) -> str:
+        return " ".join(t.norm for t in self.toks[max(a, 0) : b])
+
+    def sentence_end(self, i: int) -> int:
+        j = i
+        while j < len(self.toks) and self.toks[j].kind != "stop":
+            j += 1
+        return j
+
+    def clause_end(self, i: int) -> int:
+        j = i + 1
+        while j < len(self.toks) and self.clause[j] == self.clause[i]:
+            j += 1
+        return j
+
+    def _idiom_mask(self) -> set[int]:
+        masked: set[int] = set()
+        for rx in _IDIOMS:
+            for m in rx.finditer(self.norm):
+                a, b = self.token_span(m)
+                masked.update(range(a, b))
+        return masked
+
+
+_IDIOM_SOURCES: tuple[str, ...] = (
+    r"could (?:kill|murder|die) for",
+    r"(?:kill|murder) for (?:a|an|some)",
+    r"(?:kill|killing|killed|smash|smashed|smashing|nail|nailed) (?:it|time|\w+ hours|two birds|"
+    r"the vibe|the mood)",
+    r"(?:will|ll|is going to|going to|would|might) (?:kill|murder) me (?:if|when)"
+    r"(?! i (?:leave|left|tell|told|go to|went to|report|reported|call|called|break|broke|try|"
+    r"tried|speak|spoke|talk|talked|ever|dont do|ring|rang|contact))",
+    r"(?:dying|dyeing|died) (?:to|for|of|laughing|inside|my|her|his)",
+    r"(?:die|died|dying) of (?:embarrassment|shame|boredom|laughter|cringe|heat|thirst)",
+    r"(?:nearly|almost) (?:died|die|dead)",
+    r"dead (?:tired|inside|on my feet|bored|good|funny|serious|easy|set|end|heavy|beat|cute)",
+    r"(?:to|till|until) death",
+    r"(?:die|dying) for (?:my|a|the|some|them|him|her)",
+    r"death of me",
+    r"(?:phone|battery|plants?|laptop|car|flowers) (?:is|are|was|keeps)? ?(?:dying|dead|died)",
+    r"(?:killing|kill|killed) myself (?:trying|to get|at work|working|laughing|over|at the gym|"
+    r"with work|for)",
+    r"overdos\w* on (?!" + rules.expand("<DRUG>") + r")",
+    r"(?:shoot|shooting) for",
+    r"take my life (?:back|in|into|forward)|taking my life (?:back|in|into)",
+    r"(?:hurt|hurting) myself laughing",
+    r"(?:scared|bored|worried|stressed|freezing|starving) to death",
+    r"(?:thought|felt like|feel like|feels like|convinced|sure|certain|felt as if|scared|afraid|"
+    r"worried|panic|panicking) (?:that )?(?:i was|im|i am|i was going|i|id)? ?"
+    r"(?:going to die|dying|die|having a heart attack)",
+    r"(?:afraid|scared|fear|terrified|phobia|worried|worry|worrying) (?:of|about) "
+    r"(?:dying|death|dieing)",
+    r"(?:heart attack|plane crash|car crash|cancer|illness|covid)",
+    r"(?:kill|killed|killing) (?:a|the|that|this) (?:spider|fly|wasp|plant|mood|conversation|game|"
+    r"battery|bug|mouse)",
+)
+_IDIOMS = tuple(re.compile(r"(?<![^ ])(?:" + src + r")") for src in _IDIOM_SOURCES)
+
+
+# ---------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: rules.Rule
+    category: Category
+    severity: Severity
+    regex: re.Pattern[str]
+
+
+def _compile() -> tuple[_Compiled, ...]:
+    out = []
+    for r in rules.RULES:
+        body = rules.expand(r.pattern)
+        rx = re.compile(r"(?<![^ ])(?:" + body + r")(?![^ ])")
+        out.append(_Compiled(r, Category(r.category), Severity(r.severity), rx))
+    return tuple(out)
+
+
+_RULES = _compile()
+_PERSONAL = frozenset(
+    {Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM, Category.HARM_TO_OTHERS}
+)
+_JOKEABLE = frozenset({Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.HARM_TO_OTHERS})
+_ACCIDENTAL = frozenset(
+    {
+        Category.SELF_HARM,
+        Category.DOMESTIC_ABUSE,
+        Category.SAFEGUARDING_CHILD,
+        Category.HARM_TO_OTHERS,
+    }
+)
+_PSEUDO_NEG = tuple(p.split() for p in lex.PSEUDO_NEGATION_PHRASES)
+_NEG_SCOPE = 6
+_EXPLICIT_FIRST = lex.FIRST_PERSON | {"my"}
+
+
+def _is_pseudo_negation(doc: _Doc, k: int) -> bool:
+    toks = doc.toks
+    for phrase in _PSEUDO_NEG:
+        for off in range(len(phrase)):
+            start = k - off
+            if start < 0 or start + len(phrase) > len(toks):
+                continue
+            if all(toks[start + j].norm == w for j, w in enumerate(phrase)):
+                return True
+    nxt = toks[k + 1].norm if k + 1 < len(toks) else ""
+    return nxt in lex.PSEUDO_NEGATION_NEXT
+
+
+def _negated(doc: _Doc, a: int, b: int) -> bool:
+    toks = doc.toks
+    lo = max(doc.clause[a], a - _NEG_SCOPE)
+    for k in range(a - 1, lo - 1, -1):
+        if toks[k].norm not in lex.NEGATION_CUES or _is_pseudo_negation(doc, k):
+            continue
+        between = [t.norm for t in toks[k + 1 : a]]
+        crosses_subject = any(w in lex.FIRST_PERSON or w in {"he", "she", "they"} for w in between)
+        after = between[0] if between else ""
+        if crosses_subject and after not in lex.COGNITIVE_VERBS and after not in {"that", "like"}:
+            continue
+        return True
+    # "suicidal thoughts: none", "self harm - no"
+    end = min(b + 3, doc.clause_end(a))
+    tail = [t.norm for t in toks[b:end] if t.kind == "word"]
+    return bool(tail) and tail[0] in {"none", "no", "never", "nil"} and len(tail) <= 2
+
+
+def _historical(doc: _Doc, a: int) -> bool:
+    start = doc.clause[a]
+    end = doc.clause_end(a)
+    clause = doc.words(start, end)
+    if lex.HISTORY_STRONG.search(clause):
+        return True
+    return bool(lex.HISTORY.search(clause)) and not lex.RECENT.search(clause)
+
+
+def _desired_not_done(doc: _Doc, a: int) -> bool:
+    """'want to hurt myself', 'urges to cut': the act rule yields to the urge rule."""
+    lo = max(doc.clause[a], a - 3)
+    return any(t.norm in lex.DESIRE for t in doc.toks[lo:a])
+
+
+def _other_subject(doc: _Doc, a: int, b: int, source: Source) -> bool:
+    matched = {t.norm for t in doc.toks[a:b]}
+    if matched & _EXPLICIT_FIRST:
+        return False
+    patient = lex.MANUAL_PATIENT_WORDS if source is Source.MANUAL else frozenset()
+    for k in range(a - 1, doc.clause[a] - 1, -1):
+        w = doc.toks[k].norm
+        if w in lex.FIRST_PERSON or w in patient:
+            return False
+        if w in lex.THIRD_PERSON:
+            return True
+    return False
+
+
+def _joke(doc: _Doc, a: int, b: int) -> bool:
+    """A laugh anywhere in the sentence, or "joking" next to the phrase."""
+    sent = [t.norm for t in doc.toks[doc.sentence[a] : doc.sentence_end(a)]]
+    if "lol" in sent:
+        return True
+    lo, hi = max(doc.sentence[a], a - 3), min(doc.sentence_end(a), b + 5)
+    window = [t.norm for t in doc.toks[lo:hi]]
+    return any(
+        w in {"joking", "kidding"} and (i == 0 or window[i - 1] not in {"not", "no", "im"})
+        for i, w in enumerate(window)
+    )
+
+
+def _hypothetical(doc: _Doc, a: int) -> bool:
+    return bool(lex.HYPOTHETICAL.search(doc.words(doc.sentence[a], a)))
+
+
+def _quoted_from_someone_else(doc: _Doc, a: int) -> bool:
+    q = doc.quoted[a]
+    if q is None:
+        return False
+    before = doc.words(doc.sentence[q], q)
+    if lex.QUOTE_SELF.search(before):
+        return False
+    if lex.QUOTE_REPORTERS.search(before):
+        return True
+    close = next((j for j in range(a, len(doc.toks)) if doc.toks[j].kind == "quote"), len(doc.toks))
+    after = doc.words(close + 1, min(close + 8, len(doc.toks)))
+    return bool(lex.QUOTE_AFTER_OTHER.search(after))
+
+
+def _accidental(doc: _Doc, a: int) -> bool:
+    sent = doc.words(doc.sentence[a], doc.sentence_end(a))
+    return bool(lex.ACCIDENT.search(sent))
+
+
+def _benign_absence(doc: _Doc, a: int) -> bool:
+    sent = doc.words(doc.sentence[a], doc.sentence_end(a))
+    return bool(lex.BENIGN_ABSENCE.search(sent))
+
+
+def _accept(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> bool:
+    rule = c.rule
+    if any(i in doc.masked for i in range(a, b)):
+        return False
+    if rule.context is not None and not rules.CONTEXTS[rule.context].search(doc.norm):
+        return False
+    if rule.unless is not None and rules.CONTEXTS[rule.unless].search(doc.norm):
+        return False
+    if rule.negation and _negated(doc, a, b):
+        return False
+    if rule.act and _desired_not_done(doc, a):
+        return False
+    if rule.history and _historical(doc, a):
+        return False
+    check_subject = rule.subject if rule.subject is not None else c.category in _PERSONAL
+    if check_subject and _other_subject(doc, a, b, source):
+        return False
+    if c.category in _PERSONAL and _hypothetical(doc, a):
+        return False
+    if rule.jokes and c.category in _JOKEABLE and _joke(doc, a, b):
+        return False
+    if c.category in _ACCIDENTAL and _accidental(doc, a):
+        return False
+    if c.category is Category.SUICIDE_PLAN and _benign_absence(doc, a):
+        return False
+    return not _quoted_from_someone_else(doc, a)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
+    """Screen one piece of typed text (a chat line, a message, a free-text answer).
+
+    ``source`` matters for therapist notes (``Source.MANUAL``), where "she" and
+    "the client" are the patient rather than somebody else.
+    """
+    if not text or not text.strip():
+        return NO_RISK
+    doc = _Doc(text)
+    if not doc.toks:
+        return NO_RISK
+    best: dict[Category, Severity] = {}
+    spans: dict[Category, list[tuple[int, int]]] = {}
+    for c in _RULES:
+        for m in c.regex.finditer(doc.norm):
+            a, b = doc.token_span(m)
+            if not _accept(doc, c, a, b, source):
+                continue
+            current = best.get(c.category)
+            if current is None or _SEVERITY_RANK[c.severity] < _SEVERITY_RANK[current]:
+                best[c.category] = c.severity
+            spans.setdefault(c.category, []).append((doc.toks[a].start, doc.toks[b - 1].end))
+    findings = [Finding(cat, sev, _triggers(text, spans[cat])) for cat, sev in best.items()]
+    findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], _CATEGORY_RANK[f.category]))
+    return Screening(tuple(findings))
+
+
+def _triggers(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
+    """Original substrings, in reading order, overlapping spans merged."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    seen: list[str] = []
+    for s, e in merged:
+        piece = text[s:e]
+        if piece not in seen:
+            seen.append(piece)
+    return tuple(seen)
+
+
+def screen_phq9_item9(score: int) -> Screening:
+    """PHQ-9 item 9 ("better off dead or hurting yourself"): any score above 0 is risk.
+
+    1 ("several days") is HIGH; 2 or 3 ("more than half the days", "nearly
+    every day") is URGENT: frequent thoughts of death need a clinician today.
+    """
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 3:
+        raise ValueError(f"PHQ-9 item 9 score must be an integer 0..3, got {score!r}")
+    if score == 0:
+        return NO_RISK
+    severity = Severity.HIGH if score == 1 else Severity.URGENT
+    trigger = f"PHQ-9 item 9 = {score}"
+    return Screening((Finding(Category.SUICIDAL_IDEATION, severity, (trigger,)),))

@@ -1,0 +1,278 @@
+"""Live sessions in one process: join rules, durable send, dedupe, resume, signals, lifecycle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chat_server.protocol import CloseCode, Codec
+from clinical.records import Role
+from tests.chat_server.wsclient import WsClient
+from tests.conftest import People, login
+
+
+async def ws(client, token: str, codec: Codec = Codec.JSON) -> WsClient:
+    return await WsClient.connect(client.session, str(client.make_url("/ws")), token, codec)
+
+
+async def pair(client, people: People, live: bool = True):
+    patient = await people.user(Role.PATIENT, "Pat")
+    therapist = await people.user(Role.THERAPIST, "Asha")
+    appt = await people.appointment(patient, therapist, live=live)
+    tp, tt = await login(client, patient), await login(client, therapist)
+    client.session.cookie_jar.clear()
+    return appt, await ws(client, tp), await ws(client, tt)
+
+
+@pytest.mark.parametrize("codec", [Codec.JSON, Codec.MSGPACK])
+async def test_message_is_stored_before_ack_and_delivered(client, people: People, pool, codec: Codec) -> None:
+    patient = await people.user(Role.PATIENT, "Pat")
+    therapist = await people.user(Role.THERAPIST, "Asha")
+    appt = await people.appointment(patient, therapist, live=True)
+    p = await ws(client, await login(client, patient), codec)
+    t = await ws(client, await login(client, therapist), codec)
+    welcome = await p.join(appt.id)
+    assert welcome["role"] == "patient"
+    assert welcome["state"] == "live"
+    await t.join(appt.id)
+    cid = await p.say("hello, I did my thought record")
+    ack = await p.expect("ack", client_id=cid)
+    assert ack["seq"] == 1
+    assert ack["duplicate"] is False
+    row = await pool.fetchrow("SELECT * FROM messages WHERE appointment_id = $1 AND seq = 1", appt.id)
+    assert row["body"] == "hello, I did my thought record"
+    assert row["sender_id"] == patient.id
+    got = await t.expect("msg", seq=1)
+    assert got["text"] == "hello, I did my thought record"
+    assert got["role"] == "patient"
+
+
+async def test_duplicate_send_is_stored_once_and_acked_with_the_original_seq(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    await p.say("first", "cid-1")
+    first = await p.expect("ack", client_id="cid-1")
+    await p.say("first", "cid-1")
+    again = await p.expect("ack", client_id="cid-1")
+    assert again["seq"] == first["seq"]
+    assert again["duplicate"] is True
+    await p.say("second", "cid-2")
+    await t.expect("msg", seq=2)
+    assert [m["seq"] for m in t.messages()] == [1, 2]
+    assert await pool.fetchval("SELECT count(*) FROM messages") == 2
+
+
+async def test_order_is_kept_for_a_burst(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    for i in range(15):
+        await p.say(f"m{i}", f"c{i}")
+    await t.expect("msg", seq=15)
+    assert [m["text"] for m in t.messages()] == [f"m{i}" for i in range(15)]
+    rows = await pool.fetch("SELECT client_id FROM messages ORDER BY seq")
+    assert [r["client_id"] for r in rows] == [f"c{i}" for i in range(15)]
+
+
+async def test_resume_sends_exactly_what_was_missed(client, people: People) -> None:
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    for i in range(3):
+        await t.say(f"before {i}")
+    await p.expect("msg", seq=3)
+    await p.close()
+    for i in range(4):
+        await t.say(f"while away {i}")
+    await t.expect("ack", seq=7)
+    token = await login(client, await _user(client, appt.patient_id))
+    client.session.cookie_jar.clear()
+    p2 = await ws(client, token)
+    await p2.send({"type": "hello", "v": 1, "room": appt.id, "last_seq": 3})
+    await p2.expect("welcome")
+    await p2.expect("replayed", last_seq=7)
+    assert [m["seq"] for m in p2.messages()] == [4, 5, 6, 7]
+    await t.say("live again")
+    await p2.expect("msg", seq=8)
+    assert [m["seq"] for m in p2.messages()] == [4, 5, 6, 7, 8]
+
+
+async def _user(client, user_id: int):
+    from chat_server.keys import POOL
+    from chat_server.storage import accounts
+
+    return await accounts.user_by_id(client.app[POOL], user_id)
+
+
+async def test_strangers_and_other_patients_cannot_join(client, people: People) -> None:
+    appt, _, _ = await pair(client, people)
+    other = await people.user(Role.PATIENT, "Someone else")
+    other_therapist = await people.user(Role.THERAPIST, "Other therapist")
+    for user in (other, other_therapist):
+        c = await ws(client, await login(client, user))
+        client.session.cookie_jar.clear()
+        await c.send({"type": "hello", "v": 1, "room": appt.id})
+        err = await c.expect("error")
+        assert err["code"] == "forbidden"
+        closed = await c.expect("_closed")
+        assert closed["code"] == CloseCode.FORBIDDEN
+
+
+async def test_unknown_room_and_too_early(client, people: People) -> None:
+    patient = await people.user(Role.PATIENT)
+    therapist = await people.user(Role.THERAPIST)
+    later = await people.appointment(patient, therapist, start=datetime.now(UTC) + timedelta(hours=2))
+    c = await ws(client, await login(client, patient))
+    await c.send({"type": "hello", "v": 1, "room": later.id})
+    err = await c.expect("error")
+    assert err["code"] == "too_early"
+    assert "opens at" in err["message"]
+    await c.send({"type": "hello", "v": 1, "room": 999999})
+    assert (await c.expect("error"))["code"] == "unknown_room"
+    assert (await c.expect("_closed"))["code"] == CloseCode.UNKNOWN_ROOM
+
+
+async def test_unauthenticated_socket_is_closed_with_4001(client) -> None:
+    c = await WsClient.connect(client.session, str(client.make_url("/ws")), "bogus")
+    assert (await c.expect("error"))["code"] == "unauthorized"
+    assert (await c.expect("_closed"))["code"] == CloseCode.UNAUTHORIZED
+
+
+async def test_waiting_room_then_start_then_end_is_read_only(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people, live=False)
+    assert (await p.join(appt.id))["state"] == "booked"
+    await t.join(appt.id)
+    await p.say("am I early?", "early-1")
+    assert (await p.expect("error", ref="early-1"))["code"] == "not_started"
+    await p.send({"type": "start"})
+    assert (await p.expect("error"))["code"] == "forbidden"
+    await t.send({"type": "start"})
+    started = await p.expect("session", event="started")
+    assert started["state"] == "live"
+    await p.say("now we can talk", "ok-1")
+    await p.expect("ack", client_id="ok-1")
+    await t.send({"type": "end"})
+    await p.expect("session", event="ended")
+    await p.say("one more", "late-1")
+    assert (await p.expect("error", ref="late-1"))["code"] == "session_ended"
+    row = await pool.fetchrow("SELECT status, started_at, ended_at FROM appointments WHERE id = $1", appt.id)
+    assert row["status"] == "completed"
+    assert row["started_at"] < row["ended_at"]
+    times = await pool.fetch("SELECT user_id, joined_at, left_at FROM room_presence WHERE appointment_id = $1", appt.id)
+    assert len(times) == 2
+    assert all(r["left_at"] is not None for r in times)  # closed when the session ended
+
+
+async def test_supervisor_observes_read_only_and_is_visible(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people)
+    sup = await people.user(Role.SUPERVISOR, "Sally")
+    await p.join(appt.id)
+    await t.join(appt.id)
+    s = await ws(client, await login(client, sup))
+    welcome = await s.join(appt.id)
+    assert welcome["role"] == "observer"
+    presence = await p.expect("presence", user=sup.id)
+    assert presence["role"] == "observer"
+    assert {m["role"] for m in presence["members"]} == {"patient", "therapist", "observer"}
+    await s.say("hi", "obs-1")
+    assert (await s.expect("error", ref="obs-1"))["code"] == "read_only"
+    kinds = await pool.fetch("SELECT kind FROM session_events WHERE appointment_id = $1", appt.id)
+    assert "observer_joined" in {r["kind"] for r in kinds}
+    assert await pool.fetchval("SELECT count(*) FROM audit_log WHERE action = 'observe'") == 1
+
+
+async def test_typing_presence_and_read_receipts(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people)
+    await t.join(appt.id)
+    await p.join(appt.id)
+    joined = await t.expect("presence", state="joined")
+    assert joined["name"] == "Pat"
+    await p.send({"type": "typing"})
+    assert (await t.expect("typing"))["role"] == "patient"
+    await p.send({"type": "typing"})  # throttled: at most one per 2 s
+    await t.say("how was your week?")
+    await p.expect("msg", seq=1)
+    await p.send({"type": "read", "seq": 1})
+    receipt = await t.expect("read")
+    assert receipt["seq"] == 1
+    assert len([f for f in t.frames if f["type"] == "typing"]) == 1
+    assert await pool.fetchval("SELECT last_read_seq FROM room_reads WHERE appointment_id = $1", appt.id) == 1
+    await p.close()
+    left = await t.expect("presence", state="left")
+    assert [m["role"] for m in left["members"]] == ["therapist"]
+
+
+async def test_correction_points_at_the_original_and_both_stay(client, people: People, pool) -> None:
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    await p.say("I slept 4 hours", "a")
+    await p.expect("ack", client_id="a")
+    await p.say("I slept 6 hours", "b", corrects=1)
+    fix = await t.expect("msg", seq=2)
+    assert fix["corrects"] == 1
+    await p.say("wrong", "c", corrects=99)
+    assert (await p.expect("error", ref="c"))["code"] == "unknown_message"
+    await t.say("mine", "d")
+    await t.expect("ack", client_id="d")
+    await p.say("not yours", "e", corrects=3)
+    assert (await p.expect("error", ref="e"))["code"] == "forbidden"
+    assert await pool.fetchval("SELECT count(*) FROM messages WHERE appointment_id = $1", appt.id) == 3
+    with pytest.raises(Exception, match="immutable"):
+        await pool.execute("UPDATE messages SET body = 'edited'")
+    with pytest.raises(Exception, match="immutable"):
+        await pool.execute("DELETE FROM messages")
+
+
+BAD_FRAMES = [
+    ("{not json", "bad_frame"),
+    ("[1, 2]", "bad_frame"),
+    ('{"type": "dance"}', "unknown_type"),
+    ('{"type": "send", "client_id": 5, "text": "x"}', "invalid_field"),
+    ('{"type": "send", "client_id": "ok", "text": true}', "invalid_field"),
+    ('{"type": "send", "client_id": "ok"}', "invalid_field"),
+    ('{"type": "hello", "v": 99, "room": 1}', "unsupported_version"),
+    ('{"type": "read", "seq": -1}', "invalid_field"),
+]
+
+
+@pytest.mark.parametrize(("raw", "code"), BAD_FRAMES)
+async def test_malformed_frames_get_their_error_and_the_connection_lives(client, people: People, raw: str, code: str) -> None:
+    appt, p, _ = await pair(client, people)
+    await p.join(appt.id)
+    await p.raw(raw)
+    assert (await p.expect("error"))["code"] == code
+    await p.send({"type": "ping", "t": 7})
+    assert (await p.expect("pong"))["t"] == 7
+
+
+async def test_oversized_and_too_frequent_messages(client, people: People) -> None:
+    appt, p, _ = await pair(client, people)
+    await p.join(appt.id)
+    await p.say("x" * 5000, "big")
+    assert (await p.expect("error"))["code"] == "too_large"
+    await p.raw("y" * 20000)
+    assert (await p.expect("error"))["code"] == "too_large"
+    for i in range(30):
+        await p.say(f"spam {i}", f"s{i}")
+    limited = await p.expect("error", code="rate_limited")
+    assert limited["retry_after"] > 0
+    assert limited["ref"].startswith("s")
+
+
+async def test_abuse_is_closed_with_a_reason(client, people: People) -> None:
+    appt, p, _ = await pair(client, people)
+    await p.join(appt.id)
+    for _ in range(25):
+        await p.raw("garbage")
+    closed = await p.expect("_closed", timeout=5)
+    assert closed["code"] == CloseCode.ABUSE
+    assert closed["extra"]
+
+
+async def test_frames_before_hello_are_refused(client, people: People) -> None:
+    _, p, _ = await pair(client, people)
+    await p.say("hi")
+    assert (await p.expect("error"))["code"] == "not_joined"

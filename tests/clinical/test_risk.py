@@ -1,0 +1,380 @@
+"""Tests of clinical/risk.py: one group per phenomenon, then the evaluation floors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clinical.risk import (
+    Category,
+    Finding,
+    Screening,
+    Severity,
+    Source,
+    screen_phq9_item9,
+    screen_text,
+)
+from clinical.risk_report import (
+    category_scores,
+    load,
+    overall_precision,
+    overall_recall,
+    score,
+    severity_recall,
+)
+
+EVAL = Path(__file__).with_name("risk_eval.jsonl")
+
+SI, SP, SH = Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM
+HO, SC, SA, DA = (
+    Category.HARM_TO_OTHERS,
+    Category.SAFEGUARDING_CHILD,
+    Category.SAFEGUARDING_ADULT,
+    Category.DOMESTIC_ABUSE,
+)
+U, H, M = Severity.URGENT, Severity.HIGH, Severity.MODERATE
+
+
+def assert_flag(text: str, category: Category, severity: Severity | None = None) -> None:
+    s = screen_text(text)
+    assert s.is_risk, text
+    assert s.category is category, (text, s)
+    if severity is not None:
+        assert s.severity is severity, (text, s)
+
+
+def assert_clear(text: str) -> None:
+    s = screen_text(text)
+    assert not s.is_risk, (text, s.findings)
+
+
+# ---------------------------------------------------------------- plan / intent -> urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've saved my tablets",
+        "im going to do it tonight, ive decided to end it",
+        "I've written letters to my kids",
+        "going to jump off the multi storey after work",
+        "I've been giving my things away",
+        "i have 60 paracetamol in a drawer ready",
+        "searched how many sertraline would be enough",
+        "i cant keep myself safe tonight",
+        "this will be my last message. thank you for everything",
+    ],
+)
+def test_plan_intent_means_timeline_is_urgent(text: str) -> None:
+    assert_flag(text, SP, U)
+
+
+# ---------------------------------------------------------------- ideation
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wish I could go to sleep and not wake up",
+        "everyone would be better off without me",
+        "no point being here anymore",
+        "i want to die",
+        "i keep thinking about ending my life",
+    ],
+)
+def test_active_and_passive_ideation_is_high(text: str) -> None:
+    assert_flag(text, SI, H)
+
+
+@pytest.mark.parametrize(
+    "text", ["i cant go on", "i can't take it anymore", "honestly what's the point of anything"]
+)
+def test_vague_hopelessness_is_moderate(text: str) -> None:
+    assert_flag(text, SI, M)
+
+
+# ---------------------------------------------------------------- how people type
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("feeling sucidal", SI),
+        ("i wanna kil myself", SI),
+        ("i want to kill mysef", SI),
+        ("kms", SI),
+        ("i wanna unalive myself", SI),
+        ("want to end it all", SI),
+        ("cant go on", SI),
+        ("SUICIDAL AGAIN", SI),
+        ("i feel su1c1dal", SI),
+        ("i want to diiiie", SI),
+        ("did sh again last night", SH),
+        ("been selfharming", SH),
+        ("i self-harmed on monday", SH),
+        ("i been cuttin again", SH),
+        ("ok so work was rubbish and then i got home and just cut myself again idk why", SH),
+    ],
+)
+def test_misspellings_slang_and_run_on_text(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've saved my tablets",
+        "I've been giving my things away",
+        "my kids would have a better life without me in it",
+        "no one would even notice if i was gone",
+    ],
+)
+def test_indirect_phrasing(text: str) -> None:
+    assert screen_text(text).is_risk
+
+
+# ---------------------------------------------------------------- must not fire
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this homework is killing me",
+        "I could kill for a coffee",
+        "my boss will murder me",
+        "my boss will murder me if i'm late again",
+        "dying to see the film",
+        "i nearly died of embarrassment",
+        "i'm going to smash this exam",
+        "my phone's dying",
+        "im dead tired",
+        "i'm going to jump on the bus",
+        "i cut my finger chopping veg",
+        "i've been cutting out sugar",
+        "i felt like i was dying in the panic attack",
+        "i'd die for my kids",
+    ],
+)
+def test_figures_of_speech(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not suicidal",
+        "I would never hurt myself",
+        "no thoughts of self-harm",
+        "i dont want to die, i want the panic to stop",
+        "no thoughts of suicide or self harm this week",
+        "I don't have any plans to hurt myself or anyone else",
+        "i'm not going to do anything stupid",
+        "im not ok but i'm not going to kill myself",
+    ],
+)
+def test_negations(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i'm not suicidal but i have been cutting again", SH),
+        ("not gonna lie i want to kill myself", SI),
+        ("im not ok i want to die", SI),
+        ("its not like anyone would care if i died", SI),
+        ("i can't stop thinking about killing myself", SI),
+    ],
+)
+def test_negation_scope_ends_where_it_should(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I used to self-harm years ago",
+        "I haven't cut for 3 years",
+        "i tried to kill myself in 2015 but i'm in a good place now",
+        "i've been self harm free for two years now",
+        "when i was a teenager i was suicidal",
+        "my ex used to hit me but i left him years ago",
+    ],
+)
+def test_resolved_history(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I haven't cut in 2 years but last night I did", SH),
+        ("i used to self harm and i did it again yesterday", SH),
+    ],
+)
+def test_relapse_is_not_history(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend was suicidal last year",
+        "watched a documentary about suicide",
+        "my brother self harms and i don't know how to help",
+        "my sister said she wanted to die when she failed her exam",
+        "the lyrics go 'i want to die' but it's an upbeat song",
+        "in the book the main character kills herself",
+    ],
+)
+def test_other_people_and_media(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hot thought: everyone would be better off without me (90%)",
+        "automatic thought - 'i should just kill myself'",
+        "my friend killed herself and now i keep thinking i should do the same",
+    ],
+)
+def test_own_thoughts_in_thought_records_count(text: str) -> None:
+    assert screen_text(text).is_risk
+
+
+def test_quoted_thought_without_risk_is_clear() -> None:
+    assert_clear("my automatic thought was 'I'm worthless'")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'll kill him if he eats my leftovers again haha",
+        "if i have to sit through one more meeting i'll kill myself lol",
+        "I could kill my brother for eating my chocolate",
+    ],
+)
+def test_jokes(text: str) -> None:
+    assert_clear(text)
+
+
+# ---------------------------------------------------------------- other categories
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "severity"),
+    [
+        ("I'm going to hurt him", HO, H),
+        ("I want to kill my neighbour", HO, H),
+        ("i've got a knife and i'm going round there tonight to get him", HO, U),
+        ("my partner hits our son", SC, H),
+        ("i left my 2 year old home alone", SC, U),
+        ("my carer takes money from my purse", SA, H),
+        ("my husband hit me", DA, H),
+        ("he put his hands round my neck", DA, U),
+        ("my partner checks my phone and won't let me see friends", DA, M),
+    ],
+)
+def test_harm_to_others_safeguarding_domestic_abuse(
+    text: str, category: Category, severity: Severity
+) -> None:
+    assert_flag(text, category, severity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler hit me by accident",
+        "my partner is really supportive",
+        "my carer helps me with shopping",
+        "my son fell over and hurt his knee",
+        "he's never hurt me though",
+    ],
+)
+def test_everyday_family_life_is_clear(text: str) -> None:
+    assert_clear(text)
+
+
+def test_manual_notes_about_the_patient_count() -> None:
+    note = "client reports she has been cutting again most nights"
+    assert not screen_text(note).is_risk
+    assert screen_text(note, Source.MANUAL).category is SH
+
+
+# ---------------------------------------------------------------- result shape
+
+
+def test_findings_most_severe_first_and_triggers_are_substrings() -> None:
+    text = "He hit me again last night. I've saved up my tablets and I want to die"
+    s = screen_text(text)
+    assert s.category is SP and s.severity is U
+    assert {f.category for f in s.findings} >= {SP, SI, DA}
+    ranks = [list(Severity).index(f.severity) for f in s.findings]
+    assert ranks == sorted(ranks)
+    assert s.triggers == s.findings[0].triggers
+    for f in s.findings:
+        assert f.triggers
+        assert all(t in text for t in f.triggers)
+
+
+def test_no_risk_screening() -> None:
+    s = screen_text("")
+    assert s == Screening(())
+    assert not s.is_risk
+    assert s.category is None and s.severity is None and s.triggers == ()
+
+
+def test_findings_are_frozen() -> None:
+    f = Finding(SI, H, ("x",))
+    with pytest.raises(AttributeError):
+        f.severity = U  # type: ignore[misc]
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=40, deadline=None)
+def test_any_text_screens_and_triggers_are_substrings(text: str) -> None:
+    s = screen_text(text)
+    for f in s.findings:
+        assert all(t and t in text for t in f.triggers)
+
+
+# ---------------------------------------------------------------- PHQ-9 item 9
+
+
+@pytest.mark.parametrize(("score_", "severity"), [(0, None), (1, H), (2, U), (3, U)])
+def test_phq9_item9(score_: int, severity: Severity | None) -> None:
+    s = screen_phq9_item9(score_)
+    assert s.severity is severity
+    if severity is not None:
+        assert s.category is SI
+        assert s.triggers == (f"PHQ-9 item 9 = {score_}",)
+
+
+@pytest.mark.parametrize("bad", [-1, 4, 10])
+def test_phq9_item9_out_of_range(bad: int) -> None:
+    with pytest.raises(ValueError, match=r"0\.\.3"):
+        screen_phq9_item9(bad)
+
+
+# ---------------------------------------------------------------- evaluation floors
+
+
+def test_evaluation_set_meets_quality_floors() -> None:
+    examples = load(EVAL)
+    assert len(examples) >= 400
+    assert sum(not e.risk for e in examples) / len(examples) >= 0.40
+    scored = score(examples)
+    urgent, _ = severity_recall(scored, Severity.URGENT)
+    high, _ = severity_recall(scored, Severity.HIGH)
+    assert urgent.value >= 0.97, urgent
+    assert high.value >= 0.95, high
+    assert overall_precision(scored).value >= 0.85
+    assert overall_recall(scored).value >= 0.95
+    for cat in Category:
+        precision, recall = category_scores(scored, cat)
+        assert recall.total > 0, cat
+        assert precision.value >= 0.8 and recall.value >= 0.8, (cat, precision, recall)
