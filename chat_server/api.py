@@ -12,7 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chat_server import auth, keys
-from chat_server.errors import ApiError, read_json
+from chat_server.errors import ApiError, parse_body
 from chat_server.storage import accounts, audit, care
 from clinical.records import (
     VALIDATION_CASELOAD_CAP,
@@ -29,8 +29,11 @@ from clinical.records import (
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}$", max_length=254)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# PostgreSQL text cannot hold NUL, so it is refused here rather than failing in the database.
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s\x00]{1,64}@[^@\s\x00]{1,190}$", max_length=254)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+# Ids are bigint in PostgreSQL: a larger number is a bad field, not a database error.
+Id = Annotated[int, Field(gt=0, le=2**63 - 1)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 NewPassword = Annotated[str, StringConstraints(min_length=10, max_length=200)]
 
@@ -60,12 +63,12 @@ class NewUserBody(Body):
 
 
 class NewEpisodeBody(Body):
-    patient_id: int = Field(gt=0)
-    therapist_id: int = Field(gt=0)
+    patient_id: Id
+    therapist_id: Id
 
 
 class NewAppointmentBody(Body):
-    episode_id: int = Field(gt=0)
+    episode_id: Id
     kind: AppointmentKind
     start: datetime
     length_minutes: Literal[30, 45, 60]
@@ -75,17 +78,9 @@ def user_json(u: User) -> dict[str, object]:
     return {"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role.value}
 
 
-def _parse(model: type[Body], data: object) -> Body:
-    if not isinstance(data, dict):
-        raise ApiError(422, "invalid_field", "the body must be a JSON object")
-    # strict mode refuses "2026-01-01T10:00Z" strings for datetimes; accept ISO strings there only.
-    return model.model_validate(data, strict=False) if model is NewAppointmentBody else model.model_validate(data)
-
-
 @routes.post("/api/login")
 async def login(request: web.Request) -> web.Response:
-    body = _parse(LoginBody, await read_json(request))
-    assert isinstance(body, LoginBody)
+    body = await parse_body(request, LoginBody)
     pool, cfg = request.app[keys.POOL], request.app[keys.CONFIG]
     now = datetime.now(UTC)
     seen = await accounts.login_failures(pool, body.email)
@@ -138,8 +133,7 @@ async def me(request: web.Request) -> web.Response:
 @routes.post("/api/admin/users")
 @auth.requires(Role.ADMIN)
 async def create_user(request: web.Request) -> web.Response:
-    body = _parse(NewUserBody, await read_json(request))
-    assert isinstance(body, NewUserBody)
+    body = await parse_body(request, NewUserBody)
     profile = None
     if body.role is Role.THERAPIST:
         t = body.therapist or TherapistBody()
@@ -193,8 +187,7 @@ async def revoke_tokens(request: web.Request) -> web.Response:
 @routes.post("/api/admin/episodes")
 @auth.requires(Role.ADMIN)
 async def create_episode(request: web.Request) -> web.Response:
-    body = _parse(NewEpisodeBody, await read_json(request))
-    assert isinstance(body, NewEpisodeBody)
+    body = await parse_body(request, NewEpisodeBody)
     pool = request.app[keys.POOL]
     try:
         ep = await care.create_episode(pool, body.patient_id, body.therapist_id)
@@ -210,8 +203,7 @@ async def create_episode(request: web.Request) -> web.Response:
 @routes.post("/api/admin/appointments")
 @auth.requires(Role.ADMIN)
 async def create_appointment(request: web.Request) -> web.Response:
-    body = _parse(NewAppointmentBody, await read_json(request))
-    assert isinstance(body, NewAppointmentBody)
+    body = await parse_body(request, NewAppointmentBody)
     if body.start.tzinfo is None:
         raise ApiError(422, "invalid_field", "start: give a time zone, e.g. 2026-12-01T18:00:00+00:00")
     try:
@@ -254,6 +246,7 @@ async def my_appointments(request: web.Request) -> web.Response:
 
 def path_id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 18:
+    # isascii: str.isdigit() also accepts '²' and '٣', which int() refuses or misreads.
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
         raise ApiError(400, "invalid_field", f"{name} must be a positive whole number, not {raw[:40]!r}")
     return int(raw)

@@ -41,11 +41,16 @@ async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
     from chat_server.live import Live
+    from chat_server.risk_live import RiskDesk
 
     live = Live(app[keys.CONFIG], app[keys.POOL], app[keys.REDIS])
+    desk = RiskDesk(app[keys.CONFIG], app[keys.POOL], app[keys.REDIS], live)
+    desk.start()  # before the fan-out subscribes, so it hears alert changes
     await live.start()
     app[keys.LIVE] = live
+    app[keys.DESK] = desk
     yield
+    await desk.stop()
     await live.stop()
 
 
@@ -98,9 +103,10 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_live_ctx)
     app.on_shutdown.append(_live_shutdown)
     app.router.add_routes(api.routes)
-    from chat_server import live_http
+    from chat_server import live_http, risk_http
 
     app.router.add_routes(live_http.routes)
+    app.router.add_routes(risk_http.routes)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)

@@ -32,6 +32,9 @@ class Config:
     db_pool_max: int = 10
     # Risk escalation and mail.
     ack_timeout_seconds: float = 300.0
+    duty_team_email: str = "duty-team@cbt.local"
+    # Shifts the clock that risk routing sees (for drills and tests); 0 in production.
+    risk_clock_offset_seconds: float = 0.0
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     mail_from: str = "alerts@cbt.local"

@@ -72,6 +72,14 @@ async def seed(dsn: str, force: bool = False, now: datetime | None = None) -> st
                 made.append(f"  session {appt.id}: {patient} with {therapist} at {start:%H:%M} UTC ({kind.value})")
             except accounts.Conflict as e:
                 made.append(f"  skipped {patient}: {e}")
+        # The on-call rota: this week and the next few.
+        from chat_server.storage import risk as risk_store
+        from clinical.calendar import london_date, week_start
+
+        monday = week_start(london_date(now))
+        for w in range(6):
+            await risk_store.set_week(pool, monday + timedelta(days=7 * w), ids["supervisor@demo.cbt"], ids["backup@demo.cbt"])
+        made.append("  on-call rota: Sally Supervisor (primary), Bola Backup (backup); clinical lead Lee")
         return "Demo data loaded:\n" + "\n".join(made)
     finally:
         await pool.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from aiohttp import web
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +47,32 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if e.status < 400 or e.content_type == "application/json":
             raise
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return json_error(e.status, codes.get(e.status, "http_error"), e.reason, dict(e.headers) if e.status == 405 else None)
+        messages = {
+            404: f"nothing at {request.path}; see README for the API",
+            405: f"{request.method} is not allowed on {request.path}; use {e.headers.get('Allow', '')}",
+        }
+        message = messages.get(e.status, e.reason)
+        return json_error(e.status, codes.get(e.status, "http_error"), message, dict(e.headers) if e.status == 405 else None)
     except Exception:
         log.exception("unhandled error", extra={"path": request.path, "method": request.method})
         return json_error(500, "internal", "something went wrong on our side; it has been logged")
 
 
-async def read_json(request: web.Request) -> object:
-    """The request body as JSON, or a 4xx that says what was wrong with it."""
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    """The body validated as `model` in JSON mode: strict types (no "5" for 5), but ISO
+    strings for dates and enum values as strings, as JSON has no other way to say them."""
     if request.content_type != "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
     raw = await request.read()
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ApiError(400, "bad_json", f"the body is not valid JSON: {e}") from None
+        return model.model_validate_json(raw or b"null")
+    except ValidationError as e:
+        if any(err["type"] == "json_invalid" for err in e.errors()):
+            raise ApiError(400, "bad_json", "the body is not valid JSON") from None
+        if any(err["type"] == "model_type" and not err["loc"] for err in e.errors()):
+            raise ApiError(422, "invalid_field", "the body must be a JSON object") from None
+        raise

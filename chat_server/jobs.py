@@ -1,12 +1,102 @@
-"""One pass of the worker's jobs. Each job reads its due work from PostgreSQL."""
+"""One pass of the worker's jobs. Each job reads its due work from PostgreSQL, so a
+restarted worker carries on where the last one stopped."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 import asyncpg
+from redis.asyncio import Redis
 
+from chat_server import alerting
 from chat_server.config import Config
-from chat_server.mailer import send_due_mail
+from chat_server.mailer import queue_mail, send_due_mail
+from chat_server.storage import risk as risk_store
+from clinical.escalation import (
+    AlertState,
+    AlertStatus,
+    EscalationPlan,
+    after_sent,
+    due_notifications,
+    next_wake,
+)
+from clinical.risk import Source, screen_text
+
+log = logging.getLogger(__name__)
+SWEEP_AFTER = timedelta(seconds=30)
+CATEGORY_LABEL = {
+    "suicidal_ideation": "suicidal ideation", "suicide_plan_or_intent": "suicide plan or intent",
+    "self_harm": "self-harm", "harm_to_others": "harm to others", "safeguarding_child": "safeguarding (child)",
+    "safeguarding_adult": "safeguarding (adult)", "domestic_abuse": "domestic abuse",
+}
 
 
-async def tick(cfg: Config, pool: asyncpg.Pool) -> None:
+async def tick(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> None:
+    await escalate(cfg, pool, redis)
+    await sweep_unscreened(cfg, pool, redis)
     await send_due_mail(cfg, pool)
+
+
+async def escalate(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> int:
+    """Send every notification that is due, following each alert's frozen plan."""
+    now = alerting.clock(cfg)
+    sent_total = 0
+    for row in await risk_store.due_alerts(pool, now):
+        plan = EscalationPlan.from_json(row["plan"])
+        state = AlertState(row["opened_at"], row["deliver_at"], row["notified_count"], AlertStatus(row["status"]))
+        due = due_notifications(plan, state, now)
+        after = after_sent(state, due) if due else state
+        wake = next_wake(plan, after)
+        targets = [int(n.target) for n in due if n.target.isdigit()]
+        async with pool.acquire() as conn, conn.transaction():
+            contacts = await risk_store.user_contacts(conn, targets)
+            await risk_store.record_notifications(
+                conn, row["id"], [(n.index, n.target, n.level, n.due_at) for n in due], after.notified_count, wake,
+            )
+            for n in due:
+                email = contacts.get(int(n.target), (None, ""))[0] if n.target.isdigit() else cfg.duty_team_email
+                if email is None:
+                    log.error("alert target has no e-mail", extra={"alert_id": row["id"], "target": n.target})
+                    continue
+                await queue_mail(conn, email, *alert_mail(cfg, row, n.level))
+        sent_total += len(due)
+        if due:
+            log.info("alert notifications sent", extra={"alert_id": row["id"], "targets": [n.target for n in due]})
+            await alerting.announce(redis, row["id"])
+    return sent_total
+
+
+def alert_mail(cfg: Config, row: asyncpg.Record, level: int) -> tuple[str, str]:
+    """Subject and body. No patient details by e-mail: the dashboard has them, behind a login."""
+    label = CATEGORY_LABEL.get(row["category"], row["category"])
+    prefix = "ESCALATED: " if level > 0 else ""
+    subject = f"{prefix}{row['severity'].upper()} risk alert #{row['id']}: {label}"
+    body = (
+        f"A {row['severity']} risk alert ({label}) needs a clinician today.\n"
+        f"{'Nobody has acknowledged it yet, so it has been escalated to you.' if level > 0 else ''}\n\n"
+        f"Open the supervisor dashboard to see it and acknowledge it:\n"
+        f"{cfg.public_url}/static/supervisor.html#alert-{row['id']}\n"
+    )
+    return subject, body
+
+
+async def sweep_unscreened(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> int:
+    """Screen patient messages that a web process stored but never screened (it died)."""
+    rows = await risk_store.unscreened(pool, alerting.clock(cfg) - SWEEP_AFTER)
+    marks: dict[int, int] = {}
+    for r in rows:
+        result = screen_text(r["body"], Source.SESSION)
+        if result.is_risk:
+            opened = await alerting.open_from_screening(
+                cfg, pool, result, patient_id=r["patient_id"], appointment_id=r["appointment_id"],
+                seq=r["seq"], source=Source.SESSION, text=r["body"],
+            )
+            if opened:
+                top = result.findings[0]
+                await alerting.announce_in_room(redis, r["appointment_id"], top.category.value, top.severity.value)
+            for o in opened:
+                await alerting.announce(redis, o.alert_id)
+        marks[r["appointment_id"]] = r["seq"]
+    await risk_store.mark_screened(pool, marks)
+    return len(rows)

@@ -13,10 +13,12 @@ from clinical.records import User
 
 if TYPE_CHECKING:
     from chat_server.live import Live
+    from chat_server.risk_live import RiskDesk
 
 CONFIG = web.AppKey("config", Config)
 POOL = web.AppKey("pool", asyncpg.Pool)
 REDIS = web.AppKey("redis", Redis)
 LIVE: web.AppKey[Live] = web.AppKey("live")
+DESK: web.AppKey[RiskDesk] = web.AppKey("desk")
 
 USER = web.RequestKey("user", User)

@@ -73,6 +73,8 @@ class Live:
         self.writer = GroupWriter(config.database_url, self._committed)
         self.fanout = Fanout(redis, self.proc_id, self._remote, self._resync_all)
         self.after_commit: list[AfterCommit] = []
+        # Shows a risk notice in a local room; the risk desk sets it at start-up.
+        self.risk_notice: Callable[[int, str, str], None] = lambda room, category, severity: None
         self._outbox: list[tuple[int, Event]] = []
         self._outbox_wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -108,7 +110,7 @@ class Live:
     def background(self, task: asyncio.Future[None]) -> None:
         """Keep a reference to a fire-and-forget task until it is done."""
         self._fill_tasks.add(task)  # type: ignore[arg-type]
-        task.add_done_callback(self._fill_tasks.discard)  # type: ignore[arg-type]
+        task.add_done_callback(self._fill_tasks.discard)
 
     def next_conn_id(self) -> str:
         self._conn_counter += 1
@@ -250,11 +252,8 @@ class Live:
             room.broadcast(Presence(int(event["u"]), str(event["r"]), str(event["n"]), str(event["st"]), members))  # type: ignore[call-overload]
         elif kind == "s":
             self._fill(room, refresh=True, event=str(event["e"]))
-        elif kind == "x":
-            self.on_room_signal(room, event)
-
-    def on_room_signal(self, room: Room, event: Event) -> None:
-        """Extension point for other modules' room events (risk notices)."""
+        elif kind == "k":
+            self.risk_notice(room_id, str(event["c"]), str(event["s"]))
 
     # -- gaps and catching up -------------------------------------------------
 

@@ -44,7 +44,7 @@ def int_query(request: web.Request, name: str, default: int, lo: int, hi: int) -
     raw = request.query.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12 or not lo <= int(raw) <= hi:
         raise ApiError(400, "invalid_field", f"{name} must be a whole number from {lo} to {hi}")
     return int(raw)
 
@@ -113,7 +113,9 @@ async def transcript_text(request: web.Request) -> web.StreamResponse:
         for r in rows:
             at = r["created_at"].astimezone(LONDON)
             note = f" (correction of #{r['corrects']})" if r["corrects"] else ""
-            lines.append(f"[{at:%H:%M:%S}] #{r['seq']} {r['display_name']} ({r['sender_role']}){note}: {r['body']}\n")
+            # Continuation lines are indented so a message can never pass for another speaker's line.
+            text = "\n    ".join(r["body"].splitlines())
+            lines.append(f"[{at:%H:%M:%S}] #{r['seq']} {r['display_name']} ({r['sender_role']}){note}: {text}\n")
         await resp.write("".join(lines).encode())
         after = rows[-1]["seq"]
     await resp.write_eof()

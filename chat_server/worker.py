@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 
+from redis.asyncio import Redis
+
 from chat_server.config import Config
 from chat_server.storage import db
 
@@ -20,6 +22,7 @@ async def run_worker(cfg: Config) -> None:
     finally:
         await conn.close()
     pool = await db.connect(cfg.database_url, min_size=1, max_size=4)
+    redis = Redis.from_url(cfg.redis_url)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -30,7 +33,7 @@ async def run_worker(cfg: Config) -> None:
     try:
         while not stop.is_set():
             try:
-                await tick(cfg, pool)
+                await tick(cfg, pool, redis)
             except Exception:
                 log.exception("worker tick failed; retrying")
             try:
@@ -39,4 +42,5 @@ async def run_worker(cfg: Config) -> None:
                 pass
     finally:
         await pool.close()
+        await redis.aclose()
         log.info("worker stopped")

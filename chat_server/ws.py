@@ -263,12 +263,9 @@ class Session:
         assert conn.room is not None
         if conn.role is not RoomRole.THERAPIST:
             raise Reject(ErrorCode.FORBIDDEN, "only the therapist can raise risk from the session")
-        raise_risk = getattr(self.live, "raise_manual_risk", None)
-        if raise_risk is None:
-            await care.session_event(self.pool, conn.room.id, "risk_flagged", conn.user.id,
-                                     {"category": frame.category, "note": frame.note, "seq": frame.seq})
-        else:
-            await raise_risk(conn, frame)
+        await care.session_event(self.pool, conn.room.id, "risk_flagged", conn.user.id,
+                                 {"category": frame.category, "note": frame.note, "seq": frame.seq})
+        await self.request.app[keys.DESK].raise_manual(conn, frame)
 
     async def closed(self) -> None:
         conn = self.conn

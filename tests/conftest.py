@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -39,8 +41,11 @@ _HASH = hash_password(PASSWORD)
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.Embedded]:
-    data = tmp_path_factory.mktemp("services")
+def services() -> Iterator[embedded.Embedded]:
+    # Our own directory, readable by the unprivileged user pgserver runs PostgreSQL as
+    # (pytest's tmp dirs are private to root, and concurrent runs prune each other's).
+    data = Path(tempfile.mkdtemp(prefix="cbt-test-"))
+    data.chmod(0o755)
     emb = embedded.start(data, os.environ.get("TEST_DATABASE_URL", ""), os.environ.get("TEST_REDIS_URL", ""))
 
     async def prepare() -> None:
@@ -53,6 +58,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[embedded.Embe
     asyncio.run(prepare())
     yield emb
     emb.stop()
+    shutil.rmtree(data, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,0 +1,129 @@
+"""Opening risk alerts: screen, route by the clock and rota, freeze the escalation plan, store.
+
+Shared by the web processes (live sessions, manual flags) and the worker (sweeps).
+Notifications go out only after the alert is committed: the worker picks up alerts
+whose next_wake_at has come, and dashboards hear of them over Redis.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import msgpack
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from chat_server import metrics
+from chat_server.config import Config
+from chat_server.fanout import channel
+from chat_server.storage import risk as risk_store
+from clinical.crisis import crisis_contacts
+from clinical.escalation import plan_for
+from clinical.risk import Category, Screening, Severity, Source
+from clinical.routing import Route, route
+
+log = logging.getLogger(__name__)
+ALERTS_CHANNEL = "cbt:alerts"
+NO_LEAD = "clinical-lead"
+
+PATIENT_MESSAGE = (
+    "Thank you for telling us. What you wrote matters, and a member of our clinical team "
+    "has been alerted. If you are in danger now or might act on these thoughts, please "
+    "call 999 or go to A&E. You can also use these services at any time:"
+)
+
+
+def clock(cfg: Config) -> datetime:
+    """The instant risk routing uses: real time, shifted only for drills and tests."""
+    return datetime.now(UTC) + timedelta(seconds=cfg.risk_clock_offset_seconds)
+
+
+@dataclass(frozen=True)
+class Opened:
+    alert_id: int
+    route: Route
+
+
+async def open_alert(
+    cfg: Config, pool: asyncpg.Pool, *, patient_id: int, appointment_id: int | None, seq: int | None,
+    source: Source, category: str, severity: str, triggers: tuple[str, ...], excerpt: str,
+    raised_by: int | None = None, note: str | None = None,
+) -> Opened | None:
+    now = clock(cfg)
+    rota = await risk_store.load_rota(pool, now)
+    lead = await risk_store.clinical_lead(pool)
+    lead_id = str(lead) if lead is not None else NO_LEAD
+    r = route(now, rota, clinical_lead_id=lead_id, severity=severity)
+    plan = plan_for(r, lead_id, ack_timeout=timedelta(seconds=cfg.ack_timeout_seconds))
+    alert_id = await risk_store.open_alert(
+        pool, patient_id=patient_id, appointment_id=appointment_id, seq=seq, source=source.value,
+        category=category, severity=severity, triggers=triggers, excerpt=excerpt, raised_by=raised_by,
+        route_kind=r.kind.value, opened_at=now, deliver_at=r.deliver_at, plan_json=plan.to_json(), note=note,
+    )
+    if alert_id is None:
+        return None
+    metrics.RISK_ALERTS.labels(category, severity).inc()
+    log.info("risk alert opened", extra={"alert_id": alert_id, "category": category, "severity": severity,
+                                         "route": r.kind.value, "deliver_at": r.deliver_at.isoformat()})
+    return Opened(alert_id, r)
+
+
+async def open_from_screening(
+    cfg: Config, pool: asyncpg.Pool, screening: Screening, *, patient_id: int, appointment_id: int | None,
+    seq: int | None, source: Source, text: str,
+) -> list[Opened]:
+    opened = []
+    for f in screening.findings:
+        o = await open_alert(
+            cfg, pool, patient_id=patient_id, appointment_id=appointment_id, seq=seq, source=source,
+            category=f.category.value, severity=f.severity.value, triggers=f.triggers, excerpt=text,
+        )
+        if o is not None:
+            opened.append(o)
+    return opened
+
+
+def notice_event(category: str, severity: str) -> dict[str, object]:
+    """The room event that shows both participants that risk was flagged."""
+    return {"k": "k", "c": category, "s": severity}
+
+
+def patient_notice(category: str, severity: str) -> dict[str, object]:
+    return {
+        "type": "risk", "audience": "patient", "category": category, "severity": severity,
+        "message": PATIENT_MESSAGE,
+        "crisis_contacts": [
+            {"name": c.label, "contact": c.number, "note": c.description} for c in crisis_contacts()
+        ],
+    }
+
+
+def therapist_notice(category: str, severity: str) -> dict[str, object]:
+    label = Category(category).value.replace("_", " ") if category in {c.value for c in Category} else category
+    return {
+        "type": "risk", "audience": "therapist", "category": category, "severity": severity,
+        "message": f"Risk flagged: {label} ({severity}). The clinical team has been alerted; "
+                   "the patient has been shown crisis contacts.",
+        "crisis_contacts": [],
+    }
+
+
+async def announce(redis: Redis, alert_id: int) -> None:
+    """Tell every web process's supervisor dashboards that an alert changed."""
+    try:
+        await redis.publish(ALERTS_CHANNEL, msgpack.packb({"id": alert_id}))
+    except (RedisError, OSError) as e:
+        log.warning("could not announce alert; dashboards refresh on reconnect", extra={"error": repr(e)})
+
+
+async def announce_in_room(redis: Redis, room_id: int, category: str, severity: str, origin: str = "worker") -> None:
+    try:
+        await redis.publish(channel(room_id), msgpack.packb({**notice_event(category, severity), "o": origin}))
+    except (RedisError, OSError) as e:
+        log.warning("could not announce risk in room", extra={"error": repr(e)})
+
+
+SEVERITY_ORDER = {Severity.URGENT.value: 0, Severity.HIGH.value: 1, Severity.MODERATE.value: 2}
