@@ -117,4 +117,15 @@ def create_app(config: Config) -> web.Application:
 
 
 async def _no_such_endpoint(request: web.Request) -> web.Response:
+    allowed: set[str] = set()
+    for resource in request.app.router.resources():
+        if resource is request.match_info.route.resource:
+            continue
+        match, methods = await resource.resolve(request)
+        if match is None and methods:
+            allowed |= methods
+    if allowed:
+        methods = ", ".join(sorted(allowed))
+        return json_error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}; use {methods}",
+                          {"Allow": methods})
     return json_error(404, "not_found", f"no endpoint {request.method} {request.path}; see README for the API")

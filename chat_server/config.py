@@ -50,11 +50,13 @@ class Config:
         values: dict[str, object] = {}
         for f in fields(cls):
             name = f.name.upper()
-            raw = env.get(name) if name in ("DATABASE_URL", "REDIS_URL", "PORT") else None
-            raw = env.get(f"CBT_{name}", raw)
+            var = f"CBT_{name}"
+            if var not in env and name in ("DATABASE_URL", "REDIS_URL", "PORT"):
+                var = name
+            raw = env.get(var)
             if raw is None:
                 continue
-            values[f.name] = _convert(f.name, f.type, raw)
+            values[f.name] = _convert(var, f.type, raw)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 
@@ -69,7 +71,7 @@ class Config:
         return out
 
 
-def _convert(name: str, kind: object, raw: str) -> object:
+def _convert(var: str, kind: object, raw: str) -> object:
     kind = str(kind)
     try:
         if kind == "int":
@@ -85,7 +87,7 @@ def _convert(name: str, kind: object, raw: str) -> object:
         if kind == "Path":
             return Path(raw)
     except ValueError:
-        raise ConfigError(f"CBT_{name.upper()}={raw!r} is not a valid {kind}") from None
+        raise ConfigError(f"{var}={raw!r} is not a valid {kind}") from None
     return raw
 
 
