@@ -125,7 +125,7 @@ async def _no_such_endpoint(request: web.Request) -> web.Response:
         if match is None and methods:
             allowed |= methods
     if allowed:
-        methods = ", ".join(sorted(allowed))
-        return json_error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}; use {methods}",
-                          {"Allow": methods})
+        allow = ", ".join(sorted(allowed))
+        return json_error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}; use {allow}",
+                          {"Allow": allow})
     return json_error(404, "not_found", f"no endpoint {request.method} {request.path}; see README for the API")

@@ -148,9 +148,14 @@ class Role(StrEnum):
 
 
 class SessionState(StrEnum):
-    SCHEDULED = "scheduled"
+    """The appointment's status, as the server stores it."""
+
+    BOOKED = "booked"  # not started yet: the patient waits in the waiting room
     LIVE = "live"
-    ENDED = "ended"
+    COMPLETED = "completed"  # ended by the therapist: read-only
+    DNA = "dna"
+    CANCELLED = "cancelled"
+    LATE_CANCELLED = "late_cancelled"
 
 
 class RiskCategory(StrEnum):

@@ -415,7 +415,7 @@ SERVER_FRAMES: list[p.ServerFrame] = [
     p.Presence(2, "therapist", "Dr T", "left", MEMBERS[:1]),
     p.ReadReceipt(2, 43),
     p.SessionEvent("started", "live", 1_700_000_060_000, None, 1_700_003_000_000),
-    p.SessionEvent("ended", p.SessionState.ENDED, 1, 2, 3),
+    p.SessionEvent("ended", p.SessionState.COMPLETED, 1, 2, 3),
     p.RiskNotice(
         "patient",
         p.RiskCategory.SELF_HARM,
