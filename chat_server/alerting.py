@@ -27,6 +27,7 @@ from clinical.routing import Route, route
 
 log = logging.getLogger(__name__)
 ALERTS_CHANNEL = "cbt:alerts"
+SCREEN_CHANNEL = "cbt:screen"
 NO_LEAD = "clinical-lead"
 
 PATIENT_MESSAGE = (
@@ -127,3 +128,11 @@ async def announce_in_room(redis: Redis, room_id: int, category: str, severity: 
 
 
 SEVERITY_ORDER = {Severity.URGENT.value: 0, Severity.HIGH.value: 1, Severity.MODERATE.value: 2}
+
+
+async def wake_screener(redis: Redis) -> None:
+    """Nudge the worker: patient messages are waiting to be screened (it also polls)."""
+    try:
+        await redis.publish(SCREEN_CHANNEL, b"1")
+    except (RedisError, OSError):
+        pass  # the worker's poll picks them up

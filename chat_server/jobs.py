@@ -4,7 +4,6 @@ restarted worker carries on where the last one stopped."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import asyncpg
 from redis.asyncio import Redis
@@ -12,6 +11,7 @@ from redis.asyncio import Redis
 from chat_server import alerting
 from chat_server.config import Config
 from chat_server.mailer import queue_mail, send_due_mail
+from chat_server.screening import Screener
 from chat_server.storage import risk as risk_store
 from clinical.escalation import (
     AlertState,
@@ -21,10 +21,9 @@ from clinical.escalation import (
     due_notifications,
     next_wake,
 )
-from clinical.risk import Source, screen_text
+from clinical.risk import Source
 
 log = logging.getLogger(__name__)
-SWEEP_AFTER = timedelta(seconds=30)
 CATEGORY_LABEL = {
     "suicidal_ideation": "suicidal ideation", "suicide_plan_or_intent": "suicide plan or intent",
     "self_harm": "self-harm", "harm_to_others": "harm to others", "safeguarding_child": "safeguarding (child)",
@@ -34,7 +33,6 @@ CATEGORY_LABEL = {
 
 async def tick(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> None:
     await escalate(cfg, pool, redis)
-    await sweep_unscreened(cfg, pool, redis)
     await send_due_mail(cfg, pool)
 
 
@@ -81,12 +79,16 @@ def alert_mail(cfg: Config, row: asyncpg.Record, level: int) -> tuple[str, str]:
     return subject, body
 
 
-async def sweep_unscreened(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> int:
-    """Screen patient messages that a web process stored but never screened (it died)."""
-    rows = await risk_store.unscreened(pool, alerting.clock(cfg) - SWEEP_AFTER)
+async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener: Screener,
+                         batch: int = 200) -> int:
+    """Screen patient messages stored since the last pass; returns how many were screened.
+
+    Runs in the worker, so chat never waits on it; the per-room mark in PostgreSQL means a
+    crash of any process loses no screening."""
+    rows = await risk_store.unscreened(pool, batch)
+    results = screener.screen_many([r["body"] for r in rows]) if rows else []
     marks: dict[int, int] = {}
-    for r in rows:
-        result = screen_text(r["body"], Source.SESSION)
+    for r, result in zip(rows, results, strict=True):
         if result.is_risk:
             opened = await alerting.open_from_screening(
                 cfg, pool, result, patient_id=r["patient_id"], appointment_id=r["appointment_id"],
@@ -99,4 +101,6 @@ async def sweep_unscreened(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> int
                 await alerting.announce(redis, o.alert_id)
         marks[r["appointment_id"]] = r["seq"]
     await risk_store.mark_screened(pool, marks)
+    if len(rows) < batch:
+        await risk_store.skip_unscreenable(pool)
     return len(rows)

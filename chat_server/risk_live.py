@@ -1,12 +1,14 @@
-"""Risk in the web process: screen patient messages just after they are stored, show
-notices in the session, and keep supervisors' dashboards live."""
+"""Risk in the web process: wake the worker's screener when a patient message is stored,
+show risk notices in the session, raise risk by hand, keep supervisors' dashboards live.
+
+Screening itself runs in the worker, off the chat path: a web process never spends
+its CPU on it, and a message whose web process dies is screened all the same."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from collections import deque
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -18,14 +20,14 @@ from chat_server.config import Config
 from chat_server.protocol import Codec, FlagRisk, Message, encode_obj
 from chat_server.rooms import Conn, Room
 from chat_server.storage import risk as risk_store
-from clinical.risk import Category, Source, screen_text
+from clinical.risk import Category, Source
 from clinical.sessions import RoomRole
 
 if TYPE_CHECKING:
     from chat_server.live import Live
 
 log = logging.getLogger(__name__)
-SCREENED_FLUSH_S = 1.0
+SCREEN_WAKE_COALESCE_S = 0.02
 MANUAL_SEVERITY = {Category.SUICIDE_PLAN.value: "urgent", Category.HARM_TO_OTHERS.value: "urgent",
                    Category.SAFEGUARDING_CHILD.value: "urgent"}
 
@@ -52,78 +54,29 @@ def alert_json(a: dict[str, Any]) -> dict[str, Any]:
 class RiskDesk:
     def __init__(self, cfg: Config, pool: asyncpg.Pool, redis: Redis, live: Live) -> None:
         self.cfg, self.pool, self.redis, self.live = cfg, pool, redis, live
-        self.queue: deque[tuple[int, Message]] = deque()
-        self.wake = asyncio.Event()
-        self.screened: dict[int, int] = {}
         self.dashboards: set[web.WebSocketResponse] = set()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._wake_pending = False
 
     def start(self) -> None:
         self.live.after_commit.append(self._stored)
         self.live.fanout.extra[alerting.ALERTS_CHANNEL] = self._alert_changed
         self.live.risk_notice = self._room_notice
-        self._tasks = [asyncio.create_task(self._screen_loop(), name="risk-screening"),
-                       asyncio.create_task(self._flush_loop(), name="risk-screened-marks")]
 
     async def stop(self) -> None:
-        for t in self._tasks:
-            t.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await self._flush()
         for ws in list(self.dashboards):
             await ws.close()
 
-    # -- screening ---------------------------------------------------------------
+    # -- screening happens in the worker ---------------------------------------------
 
     def _stored(self, room: Room | None, msg: Message, role: str) -> None:
-        if role == RoomRole.PATIENT.value:
-            self.queue.append((room.id if room else -1, msg))
-            self.wake.set()
+        """A patient message was stored: wake the worker's screener (coalesced)."""
+        if role == RoomRole.PATIENT.value and not self._wake_pending:
+            self._wake_pending = True
+            asyncio.get_running_loop().call_later(SCREEN_WAKE_COALESCE_S, self._wake_screener)
 
-    async def _screen_loop(self) -> None:
-        while True:
-            await self.wake.wait()
-            self.wake.clear()
-            while self.queue:
-                room_id, msg = self.queue.popleft()
-                try:
-                    await self._screen(room_id, msg)
-                except Exception:
-                    log.exception("screening failed; the worker's sweep will retry", extra={"room": room_id})
-                    continue
-                self.screened[room_id] = max(self.screened.get(room_id, 0), msg.seq)
-                await asyncio.sleep(0)  # let chat traffic through between messages
-
-    async def _screen(self, room_id: int, msg: Message) -> None:
-        result = screen_text(msg.text, Source.SESSION)
-        if not result.is_risk:
-            return
-        room = self.live.rooms.get(room_id)
-        patient_id = room.appt.patient_id if room else msg.sender
-        opened = await alerting.open_from_screening(
-            self.cfg, self.pool, result, patient_id=patient_id, appointment_id=room_id, seq=msg.seq,
-            source=Source.SESSION, text=msg.text,
-        )
-        if opened:
-            top = result.findings[0]
-            self.show_in_room(room_id, top.category.value, top.severity.value)
-            for o in opened:
-                await alerting.announce(self.redis, o.alert_id)
-
-    async def _flush_loop(self) -> None:
-        while True:
-            await asyncio.sleep(SCREENED_FLUSH_S)
-            await self._flush()
-
-    async def _flush(self) -> None:
-        if not self.screened:
-            return
-        marks, self.screened = self.screened, {}
-        try:
-            await risk_store.mark_screened(self.pool, {k: v for k, v in marks.items() if k > 0})
-        except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
-            for k, v in marks.items():  # keep them for the next try
-                self.screened[k] = max(self.screened.get(k, 0), v)
+    def _wake_screener(self) -> None:
+        self._wake_pending = False
+        self.live.background(asyncio.ensure_future(alerting.wake_screener(self.redis)))
 
     # -- in-session notices ---------------------------------------------------------
 

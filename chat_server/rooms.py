@@ -112,7 +112,8 @@ class Conn:
                         await ws.send_str(data)
                     else:
                         await ws.send_bytes(data)
-                    out.popleft()
+                    if out and out[0] is data:  # close(drain=False) may have emptied it meanwhile
+                        out.popleft()
         except (ConnectionError, RuntimeError):
             out.clear()  # closed under us: the reader loop notices and cleans up
 

@@ -340,14 +340,27 @@ class _Compiled:
     category: Category
     severity: Severity
     regex: re.Pattern[str]
+    parts: tuple[re.Pattern[str], ...] = ()
+    veto: re.Pattern[str] | None = None
+
+
+def _word_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![^ ])(?:" + rules.expand(pattern) + r")(?![^ ])")
 
 
 def _compile() -> tuple[_Compiled, ...]:
     out = []
     for r in rules.RULES:
-        body = rules.expand(r.pattern)
-        rx = re.compile(r"(?<![^ ])(?:" + body + r")(?![^ ])")
-        out.append(_Compiled(r, Category(r.category), Severity(r.severity), rx))
+        out.append(
+            _Compiled(
+                r,
+                Category(r.category),
+                Severity(r.severity),
+                _word_regex(r.pattern),
+                tuple(_word_regex(p) for p in r.also),
+                _word_regex(r.veto) if r.veto is not None else None,
+            )
+        )
     return tuple(out)
 
 
@@ -355,6 +368,7 @@ _RULES = _compile()
 _PERSONAL = frozenset(
     {Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM, Category.HARM_TO_OTHERS}
 )
+_SELF_DIRECTED = frozenset({Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM})
 _JOKEABLE = frozenset({Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.HARM_TO_OTHERS})
 _ACCIDENTAL = frozenset(
     {
@@ -397,7 +411,15 @@ def _negated(doc: _Doc, a: int, b: int) -> bool:
     # "suicidal thoughts: none", "self harm - no"
     end = min(b + 3, doc.clause_end(a))
     tail = [t.norm for t in toks[b:end] if t.kind == "word"]
-    return bool(tail) and tail[0] in {"none", "no", "never", "nil"} and len(tail) <= 2
+    if bool(tail) and tail[0] in {"none", "no", "never", "nil"} and len(tail) <= 2:
+        return True
+    # "suicidal thoughts: none", "self harm urges - no": a label then a denial
+    for k in range(b, min(b + 3, len(toks))):
+        if toks[k].kind == "stop":
+            break
+        if toks[k].kind == "comma" and k + 1 < len(toks):
+            return toks[k + 1].norm in {"none", "no", "never", "nil", "0", "denied", "nope"}
+    return False
 
 
 def _historical(doc: _Doc, a: int) -> bool:
@@ -460,9 +482,14 @@ def _quoted_from_someone_else(doc: _Doc, a: int) -> bool:
     return bool(lex.QUOTE_AFTER_OTHER.search(after))
 
 
-def _accidental(doc: _Doc, a: int) -> bool:
-    sent = doc.words(doc.sentence[a], doc.sentence_end(a))
-    return bool(lex.ACCIDENT.search(sent))
+def _accidental(doc: _Doc, a: int, b: int, self_harm: bool) -> bool:
+    """An accident marker near the phrase ("burnt myself on the oven", "cut it chopping")."""
+    lo = max(doc.sentence[a], a - 6)
+    hi = min(doc.sentence_end(a), b + 8)
+    window = doc.words(lo, hi)
+    if lex.ACCIDENT_EXPLICIT.search(window):
+        return True
+    return self_harm and bool(lex.ACCIDENT.search(window))
 
 
 def _benign_absence(doc: _Doc, a: int) -> bool:
@@ -470,9 +497,31 @@ def _benign_absence(doc: _Doc, a: int) -> bool:
     return bool(lex.BENIGN_ABSENCE.search(sent))
 
 
+def _asked_and_denied(doc: _Doc, a: int) -> bool:
+    """A screening question quoted back and answered no ("you asked if ... no, I haven't")."""
+    before = doc.words(doc.sentence[a], a)
+    if not lex.QUESTION_FRAME.search(before):
+        return False
+    return bool(lex.DENIAL_ANSWER.search(doc.words(a, len(doc.toks))))
+
+
+def _topic_not_experience(doc: _Doc, a: int, b: int) -> bool:
+    """A risk word naming a topic: "self harm awareness", "suicide prevention"."""
+    for i in range(a + 1, min(b + 1, len(doc.toks))):
+        if doc.toks[i].norm in lex.TOPIC_NOUNS and doc.toks[i - 1].norm in lex.TOPIC_HEADS:
+            return True
+    return False
+
+
 def _accept(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> bool:
     rule = c.rule
     if any(i in doc.masked for i in range(a, b)):
+        return False
+    if c.veto is not None:
+        lo, hi = _scope(doc, c, a)
+        if c.veto.search(doc.norm, doc.offsets[lo], _end_offset(doc, hi)):
+            return False
+    if _topic_not_experience(doc, a, b) or _asked_and_denied(doc, a):
         return False
     if rule.context is not None and not rules.CONTEXTS[rule.context].search(doc.norm):
         return False
@@ -491,11 +540,83 @@ def _accept(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> bool:
         return False
     if rule.jokes and c.category in _JOKEABLE and _joke(doc, a, b):
         return False
-    if c.category in _ACCIDENTAL and _accidental(doc, a):
+    if c.category in _ACCIDENTAL and _accidental(doc, a, b, c.category is Category.SELF_HARM):
         return False
     if c.category is Category.SUICIDE_PLAN and _benign_absence(doc, a):
         return False
     return not _quoted_from_someone_else(doc, a)
+
+
+# ---------------------------------------------------------------- fast path
+#
+# Most chat lines ("see you thursday", "did my diary") hold no word that any
+# rule could start from.  Every literal word of every rule pattern, co-occurrence
+# part and context class, minus pure function words, forms the *gate*; a line
+# none of whose normalised words starts with a gate word returns at once.
+
+
+def _drop_lookarounds(src: str) -> str:
+    """The regex without its ``(?!...)``, ``(?<!...)``, ``(?=...)`` groups: words there are not needed."""
+    out: list[str] = []
+    i = 0
+    while i < len(src):
+        if src.startswith(("(?!", "(?<!", "(?=", "(?<="), i) and (i == 0 or src[i - 1] != "\\"):
+            depth = 0
+            while i < len(src):
+                if src[i] == "\\":
+                    i += 2
+                    continue
+                if src[i] == "(":
+                    depth += 1
+                elif src[i] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                i += 1
+            i += 1
+            continue
+        out.append(src[i])
+        i += 1
+    return "".join(out)
+
+
+def _gate_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words some part of a rule must contain (anchor and co-occurrence parts; no vetoes)."""
+    sources: list[str] = []
+    for r in rules.RULES:
+        sources.append(rules.expand(r.pattern))
+        sources.extend(rules.expand(p) for p in r.also)
+    words: set[str] = set()
+    for src in sources:
+        src = re.sub(r"\\[a-zA-Z]", " ", _drop_lookarounds(src))  # \w, \d, \b are not words
+        words.update(w for w in re.findall(r"[a-z]+", src) if len(w) > 1)
+    words -= lex.GATE_STOP
+    exact = frozenset(w for w in words if len(w) < 4)
+    prefixes = frozenset(w for w in words if len(w) >= 4)
+    return exact, prefixes
+
+
+_GATE_EXACT, _GATE_PREFIXES = _gate_words()
+_GATE_TOKEN = re.compile(r"[^\s.,;:?()\[\]\"“”/…]+")
+
+
+@lru_cache(maxsize=65536)
+def _risky_word(raw: str) -> bool:
+    for part in raw.split("-"):
+        if not part:
+            continue
+        for norm in _normalise_word(part):
+            if norm in _GATE_EXACT or norm in _GATE_PREFIXES:
+                return True
+            for k in range(4, len(norm)):
+                if norm[:k] in _GATE_PREFIXES:
+                    return True
+    return False
+
+
+def _may_hold_risk(text: str) -> bool:
+    """False only when no word of ``text`` could start any rule (the fast path)."""
+    return any(_risky_word(w) for w in _GATE_TOKEN.findall(text))
 
 
 # ---------------------------------------------------------------- public API
@@ -509,6 +630,8 @@ def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
     """
     if not text or not text.strip():
         return NO_RISK
+    if not _may_hold_risk(text):
+        return NO_RISK
     doc = _Doc(text)
     if not doc.toks:
         return NO_RISK
@@ -519,13 +642,60 @@ def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
             a, b = doc.token_span(m)
             if not _accept(doc, c, a, b, source):
                 continue
+            found = [(a, b)]
+            if c.parts:
+                extra = _co_occurring(doc, c, a, source)
+                if extra is None:
+                    continue
+                found += extra
             current = best.get(c.category)
             if current is None or _SEVERITY_RANK[c.severity] < _SEVERITY_RANK[current]:
                 best[c.category] = c.severity
-            spans.setdefault(c.category, []).append((doc.toks[a].start, doc.toks[b - 1].end))
+            for x, y in found:
+                spans.setdefault(c.category, []).append((doc.toks[x].start, doc.toks[y - 1].end))
     findings = [Finding(cat, sev, _triggers(text, spans[cat])) for cat, sev in best.items()]
     findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], _CATEGORY_RANK[f.category]))
     return Screening(tuple(findings))
+
+
+def _end_offset(doc: _Doc, j: int) -> int:
+    """Offset in ``doc.norm`` just past token ``j - 1``."""
+    if j <= 0:
+        return 0
+    j = min(j, len(doc.toks))
+    return doc.offsets[j - 1] + len(doc.toks[j - 1].norm)
+
+
+def _scope(doc: _Doc, c: _Compiled, a: int) -> tuple[int, int]:
+    """Token range [lo, hi) where a rule's ``also`` parts and ``veto`` are looked for."""
+    if c.rule.scope == "message":
+        return 0, len(doc.toks)
+    if c.rule.scope == "sentence":
+        return doc.sentence[a], doc.sentence_end(a)
+    return doc.clause[a], doc.clause_end(a)
+
+
+def _co_occurring(doc: _Doc, c: _Compiled, a: int, source: Source) -> list[tuple[int, int]] | None:
+    """Spans of every ``also`` part in the anchor's clause (or sentence), each accepted."""
+    lo, hi = _scope(doc, c, a)
+    start, end = doc.offsets[lo], _end_offset(doc, hi)
+    out: list[tuple[int, int]] = []
+    for rx in c.parts:
+        hit = None
+        for m in rx.finditer(doc.norm, start, end):
+            pa, pb = doc.token_span(m)
+            if any(i in doc.masked for i in range(pa, pb)):
+                continue
+            if c.rule.negation and _negated(doc, pa, pb):
+                continue
+            if c.category in _SELF_DIRECTED and _other_subject(doc, pa, pb, source):
+                continue
+            hit = (pa, pb)
+            break
+        if hit is None:
+            return None
+        out.append(hit)
+    return out
 
 
 def _triggers(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:

@@ -131,6 +131,9 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
     "somethin": ("something",),
     "myslef": ("myself",),
     "nite": ("night",),
+    "bout": ("about",),
+    "abt": ("about",),
+    "tho": ("though",),
     "ngl": (),
     "tbh": (),
     "tbf": (),
@@ -284,6 +287,12 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "not sure",
     "no one",
     "nobody",
+    "stopped eating",
+    "stopped sleeping",
+    "stopped going",
+    "stopped taking",
+    "stopped answering",
+    "stopped caring",
 )
 
 #: Verbs after which a negation reaches into a following "i ..." clause
@@ -456,7 +465,8 @@ HISTORY = re.compile(
     r"growing up|back in|in the past|last year|in (?:19|20)\d\d|at uni|at school|"
     r"for (?:\w+ )?(?:years|months)|in (?:\w+ )?(?:years|months)|been (?:\w+ )?(?:years|months|ages) since|"
     r"since (?:i was|uni|school|college|\d)|(?:free|clean) (?:for|of|since)|behind me|"
-    r"no longer|not for (?:a long time|years|ages|months)|not since|stopped|"
+    r"no longer|not for (?:a long time|years|ages|months)|not since|"
+    r"stopped(?! eating| sleeping| going| taking| answering| caring)|"
     r"before i (?:had|met|got)|old scars|(?:is|its|it is|all) sorted now|been dealt with)\b"
 )
 
@@ -464,7 +474,7 @@ HISTORY = re.compile(
 HISTORY_STRONG = re.compile(
     r"\b(?:(?:free|clean) (?:for|of|since)|behind me|been (?:\w+ )?(?:years|months|ages) since|"
     r"(?:for|in) (?:over |more than |almost |nearly )?(?:\w+ )?(?:years|months)(?! now i)|"
-    r"old scars|stopped|no longer)\b"
+    r"old scars|stopped(?! eating| sleeping| going| taking| answering| caring)|no longer)\b"
 )
 
 #: Recent-time markers: they override history in the same clause.
@@ -474,6 +484,11 @@ RECENT = re.compile(
     r"(?:are|r|have|is|its|came|come) back|every day|most days|most nights)\b"
 )
 
+ACCIDENT_EXPLICIT = re.compile(
+    r"\b(?:by accident|accidentally|accidental|by mistake|messing about|play fighting)\b"
+)
+
+#: Activities in which people hurt themselves by accident (self-harm phrases only).
 ACCIDENT = re.compile(
     r"\b(?:by accident|accidentally|accidental|by mistake|clumsy|messing about|play fighting|"
     r"playing|at the gym|football|rugby|boxing|training|on the oven|on the stove|on the iron|"
@@ -530,4 +545,219 @@ DESIRE = frozenset(
         "of",
         "to",
     }
+)
+
+# --------------------------------------------------------------------------
+# Filters added with the concept rules
+# --------------------------------------------------------------------------
+
+#: A screening question quoted back: "you asked if ...", "the PHQ asks about ...".
+QUESTION_FRAME = re.compile(
+    r"\b(?:asked (?:me )?(?:if|whether|about)|asks (?:me )?(?:if|whether|about)|"
+    r"ask (?:me )?(?:if|whether|about)|question (?:about|on|if)|questionnaire|phq|form asks|"
+    r"asking (?:me )?(?:if|whether|about))\b"
+)
+#: ...answered no.
+DENIAL_ANSWER = re.compile(
+    r"\b(?:no i (?:havent|dont|have not|do not|wasnt|am not)|no , i (?:havent|dont|wasnt)|"
+    r"i (?:put|scored|ticked|said|answered) (?:a )?(?:0|zero|no|not at all|never)|"
+    r"answer (?:is|was) (?:still )?no|(?:and|so) i said no|(?:no|nope) , never|"
+    r"(?:\. |, )(?:no|nope|never)(?: ,| \.|$))"
+)
+
+#: A risk noun used as a topic: "self harm awareness", "suicide prevention".
+TOPIC_NOUNS = frozenset(
+    {
+        "awareness",
+        "prevention",
+        "assembly",
+        "training",
+        "leaflet",
+        "leaflets",
+        "campaign",
+        "charity",
+        "helpline",
+        "statistics",
+        "rates",
+        "policy",
+        "module",
+        "workshop",
+        "course",
+        "research",
+        "week",
+        "day",
+    }
+)
+
+#: Risk words that can head such a topic phrase.
+TOPIC_HEADS = frozenset(
+    {"suicide", "harm", "abuse", "violence", "suicidal", "overdose", "safeguarding", "health"}
+)
+
+#: Function words left out of the fast-path gate (no rule can start from them alone).
+GATE_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "into",
+        "onto",
+        "than",
+        "then",
+        "so",
+        "if",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "im",
+        "ive",
+        "id",
+        "ill",
+        "its",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "theres",
+        "here",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "you",
+        "your",
+        "yours",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "we",
+        "us",
+        "our",
+        "they",
+        "them",
+        "their",
+        "itself",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "get",
+        "gets",
+        "got",
+        "go",
+        "goes",
+        "going",
+        "gone",
+        "went",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "must",
+        "just",
+        "also",
+        "very",
+        "too",
+        "up",
+        "down",
+        "out",
+        "over",
+        "off",
+        "about",
+        "like",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "how",
+        "all",
+        "any",
+        "some",
+        "each",
+        "every",
+        "one",
+        "ones",
+        "more",
+        "most",
+        "much",
+        "many",
+        "few",
+        "lot",
+        "lots",
+        "bit",
+        "yes",
+        "yeah",
+        "ok",
+        "okay",
+        "thanks",
+        "thank",
+        "please",
+        "hi",
+        "hello",
+        "dear",
+        "lol",
+        "re",
+        "ve",
+        "ll",
+        "see",
+        "saw",
+        "seen",
+        "came",
+        "come",
+        "good",
+        "next",
+        "soon",
+        "week",
+        "weeks",
+        "morning",
+        "afternoon",
+        "evening",
+        "started",
+        "finished",
+        "watched",
+        "reading",
+        "park",
+        "lunch",
+        "sheet",
+        "worksheet",
+        "homework",
+        "session",
+        "sessions",
+        "diary",
+    ]
 )

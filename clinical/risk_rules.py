@@ -72,7 +72,9 @@ MACROS: dict[str, str] = {
     "DRUG": (
         r"(?:tablets|tablet|pills|pill|meds|paracetamol|paracetemol|ibuprofen|codeine|"
         r"sleeping pills|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|"
-        r"painkillers|co codamol|cocodamol|aspirin|insulin|lithium|medicine)"
+        r"painkillers|co codamol|cocodamol|codamol|aspirin|insulin|lithium|medicine|tramadol|"
+        r"diazepam|valium|propranolol|amitriptyline|zopiclone|pregabalin|gabapentin|quetiapine|"
+        r"olanzapine|naproxen|venlafaxine|morphine|oxycodone|nytol|sleeping tablets|capsules)"
     ),
     "METHOD": (
         r"(?:hang myself|hanging myself|jump off|jump from|jumping off|jumping from|"
@@ -81,7 +83,10 @@ MACROS: dict[str, str] = {
         r"crash my car|crashing my car|slit my (?:wrists|throat)|drown myself|drowning myself|"
         r"shoot myself|gas myself|suffocate myself|overdose|take an overdose|"
         r"take all (?:my|the|of my) <DRUG>|take (?:them|it) all|swallow (?:them|it) all|"
-        r"lie on the (?:tracks|railway|road)|stab myself|electrocute myself)"
+        r"lie on the (?:tracks|railway|road)|stab myself|electrocute myself|"
+        r"(?:walk|walking|swim|swimming|wade|wading) (?:out )?(?:into|in) (?:the )?(?:sea|river|lake|"
+        r"water|traffic|canal|reservoir)|(?:go|going|get|getting|lie|lying|stand|standing) "
+        r"(?:down )?on (?:the )?(?:line|tracks|railway)|(?:drive|driving) into (?:a |the )?\w+)"
     ),
     "PLACE": (
         r"(?:bridge|roof|rooftop|ledge|edge|cliff|tracks|railway|station platform|"
@@ -95,6 +100,11 @@ MACROS: dict[str, str] = {
         r"(?:dad|father|mum|mother|stepdad|stepmum|step dad|step mum|brother|sister|son|"
         r"daughter|uncle|aunt|in law|mother in law|father in law|brother in law|cousin)"
     ),
+    "BODY": (
+        r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|belly|hip|hips|body|chest|"
+        r"ankle|ankles|forearm|forearms|shoulder|shoulders|hand|hands|face|neck|throat|hair|head|"
+        r"ribs|nose|jaw|eye|eyes|back|finger|fingers)"
+    ),
     "PERP": (
         r"(?:(?:my )?<PARTNER>|(?:my )?(?:dad|father|mum|mother|stepdad|step dad|brother|"
         r"son|uncle|mother in law|father in law|brother in law)|he|she|hes|shes|they)"
@@ -103,6 +113,7 @@ MACROS: dict[str, str] = {
         r"(?:hit|hits|hitting|punch|punched|punches|punching|slap|slapped|slaps|slapping|"
         r"kick|kicked|kicks|kicking|beat|beats|beating|beaten|push|pushed|pushes|pushing|"
         r"shove|shoved|shoves|smack|smacks|smacked|hurt|hurts|hurting|bit|bites|attacked|"
+        r"shakes|shook|shaking|pinned|pins|strikes|struck|whacked|whacks|hurled|"
         r"attacks|battered|batters|headbutted|grabbed|grabs|dragged|drags|slammed|"
         r"(?:threw|throws|throwing) (?:things|stuff|plates|objects|a \w+|his \w+|her \w+) at|"
         r"threw|throws|throwing|knocked|spat at|spits at|bruised|raped|assaulted|"
@@ -139,7 +150,11 @@ MACROS: dict[str, str] = {
         r"autism|autistic|wheelchair|care home|nursing home|supported living|day centre|"
         r"carer|carers|elderly|frail|housebound|bedbound|pension|benefits|"
         r"gran|granny|grandma|nan|nana|grandad|grandpa|i am [6-9]\d|im [6-9]\d|"
-        r"[6-9]\d years old|mental capacity|vulnerable)"
+        r"[6-9]\d years old|mental capacity|vulnerable|nans|grans|grannys|nanas|grandads|"
+        r"grandpas|grandmas|support worker|care worker|carers|the home|a home|residential home|"
+        r"supported housing|learning difficulties|(?:is|hes|shes|aged|age|turned) [6-9]\d|"
+        r"in (?:his|her|their) (?:70s|80s|90s|eighties|nineties)|pensioner|oap|old lady|old man|"
+        r"elderly|memory problems|stroke|blind|deaf|mencap)"
     ),
 }
 
@@ -162,6 +177,12 @@ class Rule:
     jokes: bool = True
     unless: str | None = None  # a CONTEXTS class that, in the same message, vetoes the rule
     act: bool = False  # an act ("cut myself"): not when it follows "want to", "urges to"
+    #: co-occurrence: each of these patterns must also match in the same clause
+    #: (or sentence, see ``scope``) as ``pattern``, in any order.  This is how a
+    #: concept rule is written: (desire) + (death), (means) + (preparation).
+    also: tuple[str, ...] = ()
+    scope: str = "clause"  # "clause" or "sentence": where the ``also`` parts may sit
+    veto: str | None = None  # a pattern that, in the same sentence, cancels the rule
 
 
 SP, SI, SH = "suicide_plan_or_intent", "suicidal_ideation", "self_harm"
@@ -1253,6 +1274,633 @@ RULES: tuple[Rule, ...] = (
         r"(?:the house|out|without)",
     ),
 )
+
+
+# ----------------------------------------------------------------------------
+# Concept rules: co-occurrence of concept classes in one clause, not fixed
+# phrases.  Written from the phenomena the fresh probes showed (means +
+# preparation, desire + death, finality, acts on the body, threats with long
+# gaps, a child or a vulnerable adult + harm, neglect or a sexual cue).
+# ----------------------------------------------------------------------------
+
+MACROS.update(
+    {
+        "DEATHW": (
+            r"(?:die|dying|dead|death|suicide|kill <MYSELF>|killing <MYSELF>|end it|end it all|"
+            r"ending it|end my life|ending my life|not wake up|never wake up|not to wake up|"
+            r"not waking up|not be here|not be around|not exist|not survive|take me|"
+            r"not come back|never come back|be gone|be with (?:him|her|them) again)"
+        ),
+        "DESIRE": (
+            r"(?:want|wanted|wanting|wanna|wish|wishing|would rather|rather|welcome|pray|"
+            r"praying|prayed|hope|hoping|long for|longing|ready|tempted|crave|craving|"
+            r"would like|wouldnt mind|dont mind|happy to|prefer|need)"
+        ),
+        "FIXATE": (
+            r"(?:keep thinking|kept thinking|thinking|thought|think|cant stop thinking|"
+            r"imagining|imagine|imagined|picturing|picture|pictured|fantasi[sz]\w*|"
+            r"dreaming|dream|obsess\w*|drawn to|visuali[sz]\w*|planning|considering)"
+        ),
+        "SPOT": (
+            r"(?:train tracks|tracks|railway|railway line|the line|level crossing|bridge|cliff|"
+            r"cliffs|edge|ledge|rooftop|roof|multi storey|car park roof|reservoir|motorway bridge|"
+            r"platform|the sea|the river|quarry|banister|bannister|noose|rope|ligature|"
+            r"jumping|hanging|overdosing|overdose|drowning|the drop|the fall)"
+        ),
+        "MEANS": (
+            r"(?:<DRUG>|overdose|rope|noose|ligature|belt|cord|cable|hose|hosepipe|exhaust|"
+            r"charcoal|gas oven|the gas|height|heights|the drop|bridge|tracks|train times|"
+            r"fast trains?|the line|level crossing|the sea|"
+            r"reservoir|cliff|banister|bannister|engine running|helium|bleach|poison)"
+        ),
+        "PREP": (
+            r"(?:saved|saving|save up|stockpil\w*|hoard\w*|stash\w*|counted|counting|count|"
+            r"collected|collecting|researched|researching|looked up|looking up|look up|googled|"
+            r"googling|searched|searching|ordered|practised|practiced|practising|practicing|"
+            r"rehearsed|rehearsing|tested|test run|trial run|dry run|worked out|working out|"
+            r"how many|how much|enough|lethal|it would take|would it take|for when i|"
+            r"what (?:its|it is|theyre|they are) for|to do it with|use it on <MYSELF>|"
+            r"use them on <MYSELF>|tied|tying|tie it|have (?:it|them) ready|got (?:it|them) ready|"
+            r"picked|chosen|chose|hidden|hid|keep them|keeping them|definitely)"
+        ),
+        "PRESENT": (
+            r"(?:walked|walk|walking|went|go|going|stood|standing|stand|sat|sitting|drove|drive|"
+            r"driving|been|climbed|climbing|looked over|looking over|waited|waiting)"
+        ),
+        "BENIGNUSE": (
+            r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headache|"
+            r"migraine|period|toothache|hangover|back pain|cold|flu|kitchen|cooking|dinner|"
+            r"chopping|dog|cat toy|garden|washing line|camping|climbing wall|gym|work|commute|"
+            r"leeds|london|station to|to see|visit|ocd|intrusive|film|book|documentary|news)"
+        ),
+        "WEAPON": (
+            r"(?:knife|knives|blade|bat|baseball bat|hammer|machete|gun|crowbar|acid|"
+            r"screwdriver|weapon)"
+        ),
+        "VIOLING": (
+            r"(?:hurting|killing|strangling|stabbing|poisoning|poison|attacking|battering|"
+            r"beating|smashing|shooting|running (?:him|her|them) over|pushing|throttling|"
+            r"choking|drowning|suffocating|glassing|punching)"
+        ),
+        "PERSON": (
+            r"(?:him|her|them|my \w+|his \w+|her \w+|the \w+|that \w+|this \w+|"
+            r"my \w+ in law|my \w+ \w+)"
+        ),
+        "THREATV": (
+            r"(?:said|says|say|told me|tells me|threatened|threatens|threatening|texted|"
+            r"messaged|keeps saying|swore|swears|warned|promised|screamed|shouted)"
+        ),
+        "KILLME": (
+            r"(?:kill|murder|finish|stab|strangle|bury|burn|shoot|end) (?:me|us)|"
+            r"with me in it|with us in it|(?:kill|hurt|take) (?:me and )?(?:the kids|the children|"
+            r"the baby|my kids|our kids)"
+        ),
+        "HURTBODY": (
+            r"(?:broke|broken|breaks|fractured|cracked|split|bruised|dislocated|burnt|burned|"
+            r"cut|grabbed|pulled|yanked|twisted|squeezed|bit|scratched|slammed|smashed|"
+            r"punched|kicked|hit|stamped on|spat in) (?:my|me by the|me by my) <BODY>"
+        ),
+        "SEXCUE": (
+            r"(?:porn|pornography|naked|nude|nudes|private parts|privates|secrets?|bath time|"
+            r"touch\w*|sexual\w*|inappropriate\w*|in (?:her|his|their) bed|"
+            r"(?:comes|came|coming|goes|went|creeps|crept|sneaks|sneaked|gets|got) (?:in|into) "
+            r"(?:her|his|their|my \w+s|the kids|the childrens) (?:room|bedroom|bed)|"
+            r"groom\w*|meet (?:up|her|him)|meeting (?:up|her|him)|picked up|"
+            r"picking (?:her|him|them) up|gifts|sends? (?:her|him) (?:money|pictures|photos))"
+        ),
+        "MINOR": (
+            r"(?:<CHILD>|\d+ ?yo|\d+ years? old|teenage \w+|is [1-9]|is 1[0-5]|hes [1-9]|"
+            r"shes [1-9]|aged [1-9]|little one|year 7|primary school)"
+        ),
+        "ADULTMAN": (
+            r"(?:grown|older|adult|old) (?:man|men|guy|guys|bloke|blokes|lads|boy|boys)|"
+            r"man online|men online|stranger"
+        ),
+        "HUNGRY": (
+            r"(?:hungry|starving|starved|no food|not fed|not feeding|forget to feed|forgot to feed|"
+            r"forgets to feed|dont feed|didnt feed|cant feed|nothing to eat|not eaten|"
+            r"dirty|filthy|unwashed|smelly|same clothes)"
+        ),
+        "ALONE": (
+            r"(?:alone|on (?:their|his|her) own|by (?:themselves|himself|herself)|in the car)"
+        ),
+        "INJURY": (
+            r"(?:bruise|bruises|bruised|bruising|marks|burns|burn marks|welts|black eye|"
+            r"injuries|injury|injured|cuts|fractures?|broken (?:arm|leg|wrist|bone|bones))"
+        ),
+        "HURTVERB": (
+            r"(?:hit|hits|hitting|hurt|hurts|hurting|punch\w*|slap\w*|kick\w*|push\w*|shov\w*|"
+            r"grab\w*|beat|beats|beating|beaten|bruis\w*|pinch\w*|drag\w*|rough|shout\w*|"
+            r"scream\w*|threaten\w*|touch\w*|neglect\w*|ignor\w*)"
+        ),
+    }
+)
+
+_NOT_OCD = r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act)"
+
+CONCEPT_RULES: tuple[Rule, ...] = (
+    # ---------------------------------------------------------- suicide: plan / means / finality
+    Rule(
+        SP,
+        U,
+        r"<PREP>",
+        also=(r"<MEANS>",),
+        veto=r"<BENIGNUSE>|when i see|for (?:him|her|them)|get (?:him|her|them)",
+    ),
+    Rule(
+        SH,
+        M,
+        r"<PREP>",
+        also=(r"knife|blade|blades|razor|razors|sharpener|glass",),
+        veto=r"<BENIGNUSE>|when i see|for (?:him|her|them)|get (?:him|her|them)|shaving|shave",
+    ),
+    Rule(
+        SP,
+        U,
+        r"<LATER> <W3>(?:im |i am |i will |ill )?(?:ending it all|ending it(?! with)|"
+        r"ending my life|end it all|end it(?! with)|end my life|killing myself|kill myself|"
+        r"take my life|taking my life)|(?:ending it all|ending it(?! with)|ending my life|"
+        r"killing myself|taking my life) <W3><LATER>",
+        veto=r"thoughts?|thinking|urges?|feelings?|if|whether",
+    ),
+    Rule(
+        SP,
+        U,
+        r"<PRESENT>",
+        also=(r"<SPOT>", r"<FIXATE>|<DEATHW>|jump|jumped|over the \w+"),
+        scope="sentence",
+    ),
+    Rule(SP, U, r"(?:engine|car) (?:running|on)", also=(r"garage|hose|hosepipe|exhaust|fumes",)),
+    Rule(SP, U, r"(?:hose|hosepipe|pipe|tube)", also=(r"exhaust",)),
+    Rule(
+        SP,
+        U,
+        r"(?:tie|tied|tying|hang|hanging|attach\w*)",
+        also=(
+            r"banister|bannister|loft hatch|beam|curtain rail|door|hook|ceiling|tree",
+            r"belt|rope|cord|cable|scarf|tie|it|noose|myself",
+        ),
+        scope="sentence",
+        veto=r"washing|picture|mirror|shelf|decorations|lights|hammock|swing",
+    ),
+    Rule(
+        SP,
+        U,
+        r"how (?:many|much) (?:it )?(?:would|will|does|do|did) (?:it )?take(?! to (?!die|kill|end))",
+        negation=False,
+    ),
+    Rule(SP, U, r"(?:what|which) (?:height|dose|amount) (?:is|would be|will be) enough"),
+    Rule(
+        SP,
+        U,
+        r"(?:picked|chosen|chose|set|decided on|got) (?:a|the) (?:date|day|time)(?! for| to)",
+        also=(r"talk me out|stop me|goodbye|end it|over|last|die|<MEANS>",),
+        scope="sentence",
+    ),
+    Rule(SP, U, r"(?:dont|do not|wont|will not) (?:try (?:and|to) )?(?:talk me out of it|stop me)"),
+    Rule(SP, U, r"(?:something|stuff|things?) (?:online )?to do it with"),
+    Rule(
+        SP,
+        U,
+        r"(?:thats|that is|its|is) my plan|my plan is|the plan is|plan b",
+        also=(r"<MEANS>|<DEATHW>|jump|knife|blade|razor",),
+        scope="message",
+        veto=r"<BENIGNUSE>",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:tonight|today|tomorrow|this weekend|this week|sunday|monday|friday|saturday) "
+        r"(?:could|might|will|is going to|would) be (?:it|the (?:night|day))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:know|found|picked|chosen|got) (?:the|a|my) (?:spot|place)(?! for)",
+        also=(r"<SPOT>|<DEATHW>|<MEANS>|tonight",),
+        scope="sentence",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:after|when|once) (?:im|i am|i m) gone(?! on| to| for| away)",
+        also=(
+            r"easier|burden|nobody|no one|sorted|arranged|will|letters?|notes?|cancelled|"
+            r"giving|gave|sorry",
+        ),
+        scope="sentence",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:cat|dog|pets?|things|stuff|belongings|savings|kids|children|plants) "
+        r"(?:goes|go|going|will go|to go|are going) to \w+(?: \w+)? (?:after|when)(?! \w+ \w+ (?:work|school|holiday))",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:everything|it alls?|all) (?:is |s )?(?:arranged|sorted|in place|ready)",
+        also=(r"after|gone|goodbye|sorry|will|letters?|notes?|<MEANS>",),
+        scope="sentence",
+        veto=r"holiday|wedding|party|move|moving|mortgage|retire\w*|trip|christmas|job",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:cancelled|cancelling|closed|closing) (?:my )?(?:phone|contract|accounts?|subscriptions?)",
+        also=(r"will|gone|easier|goodbye|letters?|sorry|after",),
+        scope="sentence",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:last|final) (?:time|message|text) (?:you ll|youll|you will|anyone will|"
+        r"youll ever|you ll ever) (?:hear|see)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:dont|do not|cant|cannot|can not) (?:see|picture|imagine) (?:myself|me) "
+        r"(?:being )?(?:around|here|alive|living) (?:for|at|by|next|in|to see|much|till|until|after)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:wont|will not|not going to) (?:make it|be here|be around|be alive) "
+        r"(?:to|till|until|for) (?:christmas|my birthday|new year|summer|the weekend|next \w+)",
+    ),
+    Rule(SP, U, r"<INTENT> <W3>(?:use it|use them|do it) on <MYSELF>"),
+    Rule(
+        SP,
+        U,
+        r"(?:taken|took|swallowed|had|ate|eaten|necked|downed) (?:about |around |like |"
+        r"over |maybe |nearly |almost )?(?:(?:a |the )?(?:whole |full |entire )?(?:packet|pack|"
+        r"box|strip|bottle|tub|blister|load|handful|lot|sheet)s? of|all (?:of )?|every|"
+        r"[1-9]\d|[2-9]\d\d|ten|twelve|fifteen|twenty|thirty|forty|fifty) "
+        r"(?:of )?(?:my |the |his |her )?(?:\w+ )?<DRUG>",
+    ),
+    # ---------------------------------------------------------- ideation
+    Rule(SI, H, r"<DESIRE>", also=(r"<DEATHW>",), veto=r"lol|joke|heart attack|plane|crash"),
+    Rule(SI, H, r"<FIXATE>", also=(r"<SPOT>",), veto=_NOT_OCD + r"|<BENIGNUSE>"),
+    Rule(
+        SI,
+        H,
+        r"(?:hate|hating|sick of|tired of|fed up (?:of|with)|done with|had enough of) "
+        r"(?:being alive|existing|living|life|this life|being here)"
+        r"(?! (?:here|in|with|at|on|near|like|together|alone|abroad|in this))",
+    ),
+    Rule(
+        SI,
+        H,
+        r"lived (?:long )?enough|(?:had|have had|ive had) (?:enough of|my fill of) (?:life|living)",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:dont|do not|no|not) (?:want|wanna|wish) (?:to )?(?:live|be alive|exist)"
+        r"(?: (?:more|anymore|any more|any longer))?(?= \.| ,|$| more| anymore| any longer)",
+    ),
+    Rule(SI, H, r"(?:want|wanna|wish)(?: to)? (?:unalive|kill)(?= \.| ,|$)"),
+    Rule(
+        SI,
+        H,
+        r"(?:my own|own) funeral",
+        also=(
+            r"relief|peace|better|wish|want|imagine\w*|"
+            r"pictur\w*|plan\w*",
+        ),
+        veto=r"values|exercise|eulogy|worksheet",
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:if|when) (?:a|the) (?:bus|car|lorry|train|truck) (?:hit|hits|ran over|runs over) me",
+        also=(r"mind|care|relief|fine|good|better|welcome|wish|hope",),
+        negation=False,
+    ),
+    Rule(
+        SI,
+        H,
+        r"(?:god|he|someone) (?:takes|take|would take|will take|took) me"
+        r"(?= in my sleep| tonight| away| home|$| \.)",
+    ),
+    Rule(SI, M, r"(?:given|give|giving|gave) up on (?:everything|life|myself|it all|living)"),
+    Rule(
+        SI,
+        H,
+        r"(?:want|wish|would like) (?:it|everything|this|it all|all this|the pain|life) "
+        r"(?:all )?to (?:stop|end|be over)(?= \.| ,|$| now| forever| for good)",
+        veto=r"rain|noise|weather|week|day|meeting|pain in my",
+    ),
+    # ---------------------------------------------------------- self-harm
+    Rule(
+        SH,
+        H,
+        r"(?:cut|cuts|cutting|cutted) (?:\w+ )?(?:deeper|too deep|deep)|deep cuts?|deeper (?:cuts?|this time)",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:carv\w*|etch\w*|scratch\w*|cut|cuts|cutting|burn\w*|stub\w*|dig\w*|"
+        r"dug|press\w*|wrote|writing|stab\w*) <W3>(?:into|in|on) (?:my|both my) <BODY>"
+        r"(?! (?:on|with|while|when|shaving|chopping|cooking|at|by|climbing|playing|during))",
+        act=True,
+        veto=r"tattoo|henna|pen|marker|sun|sunburn|oven|iron|kettle|pan|tray|stove",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:used|use|using|took|take|ran|run) (?:it|them|a \w+|the \w+|my \w+|some \w+) "
+        r"on (?:my |both )?<BODY>",
+        also=(
+            r"blade|razor|glass|knife|lighter|scissors|compass|pin|needle|sharpener|cigarette|"
+            r"it|them",
+        ),
+        veto=r"cream|moisturiser|lotion|shaver|trimmer|brush|sunscreen|gel",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:until|till|til|untill|till|til) (?:it|they|my \w+|i|the skin) "
+        r"(?:bleed|bleeds|bled|bleeding|bruise|bruises|bruised|blister\w*|break|breaks|broke|"
+        r"is raw|are raw|burns|hurt|hurts)",
+        act=True,
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:stopped eating|not eating|starv\w*|skip\w* meals|made myself sick|make myself sick|"
+        r"making myself sick|throw\w* up|purg\w*|made myself throw up)",
+        also=(
+            r"punish\w*|deserve\w*|hate myself|because im (?:disgusting|fat|worthless)|"
+            r"on purpose|to hurt",
+        ),
+        scope="sentence",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:deserve|deserved) to (?:feel|be) (?:awful|bad|terrible|pain|hurt|in pain|punished)",
+    ),
+    Rule(
+        SH,
+        M,
+        r"(?:pull\w*|pick\w*|tear\w*) (?:out )?(?:my )?(?:hair|eyelashes|eyebrows|skin|scabs)",
+        also=(r"bald|patch|patches|clumps|handfuls|cant stop|bleed\w*|raw|trich\w*|scars?",),
+        scope="sentence",
+    ),
+    Rule(
+        SH,
+        H,
+        r"(?:took|taken|take|swallowed|had) (?:a few|some|extra|more|double|too many|"
+        r"loads of|a load of|a couple of) (?:extra )?(?:of )?(?:my )?<DRUG>",
+        also=(
+            r"knock myself out|sleep for|not feel|numb|(?:go|make) (?:it |the pain |everything )?"
+            r"(?:go )?away|escape|blank out|hurt myself|punish|not wake",
+        ),
+        scope="sentence",
+    ),
+    Rule(
+        SH,
+        U,
+        r"(?:skin|it) (?:has |is |s )?(?:come|came|coming|peeled|peeling|hanging) off|"
+        r"(?:burn\w*|cut|cuts|cutting|sliced|slashed) (?:myself|my \w+) (?:really |very |so )?"
+        r"(?:badly|bad|deep|deeply)(?! at| in| on the)",
+        context="sh",
+    ),
+    Rule(SH, H, r"(?:scald|scalded|scalding|scalds) (?:myself|my \w+)", act=True),
+    Rule(
+        SH,
+        H,
+        r"(?:bang|banging|banged|bash|bashing|bashed|hit|hitting) (?:my )?(?:head|fists?) "
+        r"(?:against|into|on|off)",
+        act=True,
+    ),
+    # ---------------------------------------------------------- harm to others
+    Rule(HO, H, r"<FIXATE>", also=(r"<VIOLING> (?:<PERSON>)",), veto=_NOT_OCD),
+    Rule(
+        HO,
+        H,
+        r"(?:put|putting|puts) (?:him|her|them|<OBJ>) (?:in|into) (?:hospital|a&e|"
+        r"the ground|a box|the grave|a coffin|a wheelchair|intensive care)",
+    ),
+    Rule(
+        HO,
+        U,
+        r"<WEAPON>",
+        also=(
+            r"for when i see|for (?:him|her|them)(?= \.| ,|$)|when i see (?:him|her|them|my|his|her)|"
+            r"use it on (?:him|her|them)|get (?:him|her|them)|(?:he|she|they) ll get|"
+            r"(?:hes|shes|theyre|he is|she is) going to get",
+        ),
+        scope="sentence",
+        veto=r"kitchen|cooking|chopping|dinner|garden|shed|diy|cricket|rounders|baseball game",
+    ),
+    Rule(
+        HO,
+        H,
+        r"(?:get|gets|getting|got) (?:whats|what s|what is|what) (?:coming|coming to (?:him|her|them))",
+        subject=False,
+    ),
+    Rule(
+        HO,
+        U,
+        r"(?:got|bought|have|ive got|taking|carrying) (?:a |my |the )?<WEAPON>",
+        also=(
+            r"(?:get|gets|getting) (?:whats|what s|what is|what) (?:coming|(?:he|she|they) deserves?)|"
+            r"(?:going|go|im going) (?:round|over) (?:there|to his|to hers|to theirs)",
+        ),
+        scope="message",
+        subject=False,
+    ),
+    Rule(
+        HO,
+        U,
+        r"(?:<INTENT>|want to|wanna) <W2>(?:<HARMV>) <W2><OBJ> <W8>"
+        r"(?:<WHEN>|with (?:a|my|the) (?:knife|gun|bat|hammer|blade|weapon))",
+    ),
+    # ---------------------------------------------------------- domestic abuse
+    Rule(
+        DA,
+        U,
+        r"<PERP>",
+        also=(r"<THREATV>", r"<KILLME>"),
+        subject=False,
+        scope="sentence",
+        veto=r"joke|joking|lol|game|film|kill me if i (?:forget|miss|am late|dont)",
+    ),
+    Rule(
+        DA,
+        H,
+        r"<PERP>",
+        also=(r"<HURTBODY>",),
+        subject=False,
+        veto=r"accident|accidentally|by mistake|playing|football|rugby|boxing|dentist|doctor",
+    ),
+    Rule(
+        DA,
+        U,
+        r"<PERP> <W3>(?:grabbed|grabs|held|holds|squeezed|squeezes|pinned|pins|had|has|got) "
+        r"(?:me )?(?:by )?(?:the|my) (?:throat|neck)",
+        subject=False,
+    ),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:controls|control|controlling|takes|took|keeps|has) "
+        r"(?:all )?(?:the |my |our )?(?:money|finances|bank card|wages|cards|passport|documents|"
+        r"visa|car keys|keys)",
+        subject=False,
+        veto=r"remote|lol|haha|happy",
+    ),
+    Rule(
+        DA,
+        M,
+        r"(?:have to|got to|need to|must) ask (?:him|her|them) (?:for|before) (?:\w+ )?"
+        r"(?:money|fare|cash|permission|everything|petrol|food)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:takes|take|took|taken|hides|hid|keeps|kept|has) (?:my|our) "
+        r"(?:passport|documents|id|visa|phone|car keys|keys|bank card)",
+        subject=False,
+    ),
+    Rule(DA, H, r"<PERP> <W3>(?:locks|locked|locking|keeps) me (?:in|inside|out)", subject=False),
+    # ---------------------------------------------------------- safeguarding: child
+    Rule(
+        SC,
+        H,
+        r"<SEXCUE>",
+        also=(
+            r"<MINOR>|(?:her|his) (?:room|bedroom|bed)",
+            r"<PERP>|<FAMILY>|grandad|stepdad|step dad|uncle|man|men|"
+            r"boyfriend|neighbour|teacher|coach|<ADULTMAN>|someone",
+        ),
+        scope="sentence",
+        veto=r"school talk|assembly|lesson|sex ed|puberty|film|book",
+    ),
+    Rule(SC, H, r"<ADULTMAN>", also=(r"<MINOR>",), scope="sentence", veto=r"film|book|news"),
+    Rule(
+        SC,
+        H,
+        r"<HUNGRY>",
+        also=(r"<CHILD>|<MINOR>|them|they",),
+        scope="sentence",
+        veto=r"diet|fussy|picky|growth spurt|always hungry after|mud|football|garden|playing",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:left|leave|leaves|leaving|lock|locks|locked|locking) "
+        r"(?:<CHILD>|her|him|them|my \w+|the \w+|our \w+)(?: \w+){0,4} <ALONE>",
+        also=(r"<MINOR>",),
+        scope="sentence",
+        unless="vuln",
+        veto=r"1[3-9]|teen\w*|minutes|next door|garden|nap|asleep upstairs|school trip",
+    ),
+    Rule(
+        SC,
+        H,
+        r"(?:<CHILD>|kids|children) (?:are|is|were|was|get|gets|got)?(?: always)? "
+        r"(?:left|locked) (?:<ALONE>|in (?:their|his|her) rooms?)",
+        veto=r"1[3-9]|teen\w*|minutes|next door",
+    ),
+    Rule(
+        SC,
+        H,
+        r"<CHILD>|<MINOR>",
+        also=(r"<INJURY>",),
+        scope="sentence",
+        unless="vuln",
+        veto=r"football|rugby|fell|fall|falling|playing|bike|trampoline|school|nursery|sport\w*|"
+        r"accident|chickenpox|eczema|birthmark|climbing|park",
+    ),
+    Rule(
+        SC,
+        U,
+        r"(?:drunk|high|off (?:his|her) face|wasted|pissed|over the limit)",
+        also=(r"driving|drive|drove|in the car", r"<CHILD>|kids|children|them"),
+        scope="sentence",
+    ),
+    Rule(
+        SC,
+        H,
+        r"<PERP> <W3>(?:gets|is|was|gone|goes|can be) (?:violent|rough|aggressive|physical) "
+        r"(?:with|towards|to|around) (?:my|the|our|his|her) <CHILD>",
+        subject=False,
+    ),
+    Rule(
+        SC,
+        U,
+        r"(?:shakes|shook|shaking|shake|shaken) (?:the|my|our|his|her) "
+        r"(?:baby|newborn|toddler|little one)",
+    ),
+    # ---------------------------------------------------------- safeguarding: adult
+    Rule(
+        SA,
+        H,
+        r"<HURTVERB>|<INJURY>",
+        also=(r"<VULN>",),
+        scope="sentence",
+        veto=r"(?:dementia|illness|condition|disease) (?:is|has been|makes)|"
+        r"(?:she|he) (?:hits|hit|shouts|screams|grabs|pushes) (?:me|out)|lovely|kind|brilliant|amazing",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:sign|signed|signing) (?:over|away)|(?:change|changed|changing) (?:her|his|their) will|"
+        r"power of attorney",
+        also=(r"<VULN>|got (?:her|him)|made (?:her|him)|pressur\w*",),
+        scope="sentence",
+        veto=r"solicitor said|we agreed|together",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:used|using|uses|exploit\w*|making (?:him|her)|makes (?:him|her)|cuckoo\w*)",
+        also=(
+            r"drugs|store|sell|deal\w*|money|flat|benefits|bank",
+            r"<VULN>|learning disabilit\w*",
+        ),
+        scope="sentence",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:left|leave|leaves|leaving|found) (?:\w+ ){0,2}(?:on the floor|in (?:wet|soiled|dirty) "
+        r"(?:sheets|bed|clothes|pads)|without (?:food|water|meds|a drink))",
+        also=(r"<VULN>",),
+        scope="sentence",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:locked|locks|locking|keeps) (?:him|her|them|my \w+) (?:locked )?(?:in|inside)",
+        also=(r"<VULN>",),
+        scope="sentence",
+    ),
+    Rule(
+        SA,
+        M,
+        r"scam\w*|conned|con man|fraud\w*|fleec\w*",
+        also=(r"<VULN>|neighbour|old",),
+        scope="sentence",
+    ),
+    Rule(
+        SA,
+        H,
+        r"(?:touched|touches|touching) (?:me|him|her)",
+        also=(
+            r"in a way|inappropriate\w*|private|didnt like|didnt want|sexual\w*|without asking",
+            r"<VULN>|support worker|carer|staff|nurse",
+        ),
+        scope="sentence",
+    ),
+)
+
+RULES = RULES + CONCEPT_RULES
 
 
 def expand(pattern: str) -> str:

@@ -159,14 +159,16 @@ def free_port() -> int:
 class WebProcess:
     """A real `cbt web` process on its own port."""
 
-    def __init__(self, config: Config, port: int, log_path: Path) -> None:
+    def __init__(self, config: Config, port: int, log_path: Path, extra_env: dict[str, str] | None = None,
+                 command: str = "web") -> None:
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         env = dict(os.environ, DATABASE_URL=config.database_url, REDIS_URL=config.redis_url,
-                   CBT_SHUTDOWN_GRACE_SECONDS="2", CBT_LOG_LEVEL="WARNING")
+                   CBT_SHUTDOWN_GRACE_SECONDS="2", CBT_LOG_LEVEL="WARNING", **(extra_env or {}))
         self.log = log_path.open("wb")
+        args = ["web", "--port", str(port)] if command == "web" else [command]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chat_server.cli", "web", "--port", str(port)],
+            [sys.executable, "-m", "chat_server.cli", *args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
         )
 

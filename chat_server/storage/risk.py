@@ -160,14 +160,30 @@ async def mark_screened(pool: asyncpg.Pool, upto: dict[int, int]) -> None:
         )
 
 
-async def unscreened(pool: asyncpg.Pool, older_than: datetime, limit: int = 500) -> list[asyncpg.Record]:
-    """Patient messages stored but never screened (their web process died first)."""
+async def unscreened(pool: asyncpg.Pool, limit: int = 200) -> list[asyncpg.Record]:
+    """Patient messages stored but not yet screened, oldest first, from sessions that are
+    live or ended in the last day."""
     return list(await pool.fetch(
-        "SELECT m.appointment_id, m.seq, m.body, a.patient_id FROM appointments a"
+        "SELECT m.appointment_id, m.seq, m.body, a.patient_id, a.last_seq FROM appointments a"
         " JOIN messages m ON m.appointment_id = a.id AND m.seq > a.screened_seq"
-        " WHERE a.last_seq > a.screened_seq AND m.sender_role = 'patient' AND m.created_at < $1"
-        " ORDER BY m.appointment_id, m.seq LIMIT $2", older_than, limit,
+        " WHERE (a.status = 'live' OR a.ended_at > now() - interval '1 day')"
+        "   AND a.last_seq > a.screened_seq AND m.sender_role = 'patient'"
+        " ORDER BY m.created_at LIMIT $1", limit,
     ))
+
+
+async def skip_unscreenable(pool: asyncpg.Pool) -> None:
+    """Move the screening mark past therapist messages in rooms with no patient message
+    pending. Reads the messages it skips in the statement's own snapshot, so a patient
+    message committed meanwhile has a higher seq and stays pending."""
+    await pool.execute(
+        "UPDATE appointments a SET screened_seq = s.max_seq FROM ("
+        "  SELECT a2.id, max(m.seq) AS max_seq FROM appointments a2"
+        "  JOIN messages m ON m.appointment_id = a2.id AND m.seq > a2.screened_seq"
+        "  WHERE (a2.status = 'live' OR a2.ended_at > now() - interval '1 day') AND a2.last_seq > a2.screened_seq"
+        "  GROUP BY a2.id HAVING bool_and(m.sender_role <> 'patient')) s"
+        " WHERE a.id = s.id AND a.screened_seq < s.max_seq"
+    )
 
 
 # -- rota ---------------------------------------------------------------------

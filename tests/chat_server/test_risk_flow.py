@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from chat_server import jobs
 from chat_server.app import create_app
 from chat_server.config import Config
+from chat_server.screening import Screener
 from chat_server.storage import risk as risk_store
 from clinical.calendar import week_start
 from clinical.records import Role
@@ -61,13 +62,17 @@ async def session_pair(client, people: People):
     return appt, p, t, patient, therapist
 
 
-async def wait_for_alert(pool, n: int = 1, timeout: float = 3.0) -> list:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        rows = await pool.fetch("SELECT * FROM risk_alerts ORDER BY id")
-        if len(rows) >= n or asyncio.get_running_loop().time() > deadline:
-            return rows
-        await asyncio.sleep(0.05)
+async def screen(cfg: Config, pool) -> int:
+    """One screening pass, as the worker runs it after a patient message is stored."""
+    redis = Redis.from_url(cfg.redis_url)
+    try:
+        return await jobs.screen_pending(cfg, pool, redis, Screener())
+    finally:
+        await redis.aclose()
+
+
+async def wait_for_alert(pool, n: int = 1) -> list:
+    return list(await pool.fetch("SELECT * FROM risk_alerts ORDER BY id"))
 
 
 async def test_patient_message_raises_alert_and_both_see_notices(risk_client, people: People, pool) -> None:
@@ -75,6 +80,8 @@ async def test_patient_message_raises_alert_and_both_see_notices(risk_client, pe
     primary, backup, lead = await setup_rota(people, pool)
     appt, p, t, patient, _ = await session_pair(client, people)
     await p.say("i've saved up my tablets and i'm going to take them all tonight")
+    await p.expect("ack")
+    assert await screen(cfg, pool) == 1
     notice = await p.expect("risk")
     assert notice["audience"] == "patient"
     assert any("116 123" in c["contact"] for c in notice["crisis_contacts"])
@@ -89,19 +96,18 @@ async def test_patient_message_raises_alert_and_both_see_notices(risk_client, pe
     assert alert["severity"] == "urgent"
     assert alert["route_kind"] == "on_call"
     assert "tablets" in " ".join(alert["triggers"])
-    # The message itself was acknowledged, before the screening (which never delays it).
-    kinds = [f["type"] for f in p.frames]
-    assert kinds.index("ack") < kinds.index("risk")
+    assert await screen(cfg, pool) == 0  # screened once
 
 
 async def test_figures_of_speech_raise_nothing(risk_client, people: People, pool) -> None:
-    client, _ = risk_client
+    client, cfg = risk_client
     await setup_rota(people, pool)
     _, p, t, _, _ = await session_pair(client, people)
     for text in ("this homework is killing me", "I'm not suicidal, just tired", "I used to self-harm years ago"):
         await p.say(text)
         await p.expect("ack")
-    await asyncio.sleep(0.5)
+    assert await screen(cfg, pool) == 3
+    await asyncio.sleep(0.3)
     assert await pool.fetchval("SELECT count(*) FROM risk_alerts") == 0
     assert not [f for f in p.frames + t.frames if f["type"] == "risk"]
 
@@ -111,6 +117,8 @@ async def test_worker_notifies_then_escalates_to_backup_then_lead(risk_client, p
     primary, backup, lead = await setup_rota(people, pool)
     _, p, _, _, _ = await session_pair(client, people)
     await p.say("i want to kill myself")
+    await p.expect("ack")
+    await screen(cfg, pool)
     (alert,) = await wait_for_alert(pool)
     redis = Redis.from_url(cfg.redis_url)
     try:
@@ -149,6 +157,8 @@ async def test_out_of_hours_waits_for_next_on_call_and_shows_crisis_contacts(aio
     primary, _, _ = await setup_rota(people, pool)
     _, p, _, _, _ = await session_pair(client, people)
     await p.say("i keep thinking everyone would be better off without me")
+    await p.expect("ack")
+    await screen(cfg, pool)
     notice = await p.expect("risk")
     assert len(notice["crisis_contacts"]) >= 4
     (alert,) = await wait_for_alert(pool)
@@ -193,7 +203,7 @@ async def test_alert_actions_and_roles(risk_client, people: People, pool) -> Non
 
 
 async def test_dashboard_socket_gets_snapshot_and_live_alerts(risk_client, people: People, pool) -> None:
-    client, _ = risk_client
+    client, cfg = risk_client
     primary, _, _ = await setup_rota(people, pool)
     sup = await login(client, primary)
     client.session.cookie_jar.clear()
@@ -202,6 +212,8 @@ async def test_dashboard_socket_gets_snapshot_and_live_alerts(risk_client, peopl
     assert snap == {"type": "snapshot", "alerts": []}
     _, p, _, _, _ = await session_pair(client, people)
     await p.say("im going to jump off the bridge tonight")
+    await p.expect("ack")
+    await screen(cfg, pool)
     pushed = await dash.receive_json(timeout=5)
     assert pushed["type"] == "alert"
     assert pushed["alert"]["severity"] == "urgent"
@@ -219,8 +231,9 @@ async def test_patient_cannot_open_the_dashboard_socket(risk_client, people: Peo
     assert dash.close_code == 4003
 
 
-async def test_sweep_screens_messages_a_dead_process_never_screened(risk_client, people: People, pool) -> None:
-    client, cfg = risk_client
+async def test_screening_survives_the_web_process_and_skips_therapist_messages(risk_client, people: People, pool) -> None:
+    """Messages stored with no web process left to care are screened all the same."""
+    _, cfg = risk_client
     await setup_rota(people, pool)
     patient = await people.user(Role.PATIENT)
     therapist = await people.user(Role.THERAPIST)
@@ -228,14 +241,13 @@ async def test_sweep_screens_messages_a_dead_process_never_screened(risk_client,
     from chat_server.storage import transcripts
 
     async with pool.acquire() as conn:
-        await transcripts.append(conn, [transcripts.NewMessage(appt.id, "x1", patient.id, "patient", "i cut myself again last night", None)])
-    redis = Redis.from_url(cfg.redis_url)
-    try:
-        # The test clock is in the future, so the message counts as long unscreened.
-        assert await jobs.sweep_unscreened(cfg, pool, redis) == 1
-        assert await jobs.sweep_unscreened(cfg, pool, redis) == 0
-    finally:
-        await redis.aclose()
+        await transcripts.append(conn, [
+            transcripts.NewMessage(appt.id, "x1", patient.id, "patient", "i cut myself again last night", None),
+            transcripts.NewMessage(appt.id, "x2", therapist.id, "therapist", "thank you for telling me", None),
+        ])
+    assert await screen(cfg, pool) == 1
+    assert await screen(cfg, pool) == 0
+    assert await pool.fetchval("SELECT screened_seq FROM appointments WHERE id = $1", appt.id) == 2
     (alert,) = await pool.fetch("SELECT * FROM risk_alerts")
     assert alert["category"] == "self_harm"
     assert alert["seq"] == 1

@@ -27,6 +27,8 @@ from clinical.risk_report import (
 )
 
 EVAL = Path(__file__).with_name("risk_eval.jsonl")
+HOLDOUT = Path(__file__).with_name("risk_holdout.jsonl")
+PROBE = Path(__file__).with_name("risk_probe.jsonl")
 
 SI, SP, SH = Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM
 HO, SC, SA, DA = (
@@ -378,3 +380,62 @@ def test_evaluation_set_meets_quality_floors() -> None:
         precision, recall = category_scores(scored, cat)
         assert recall.total > 0, cat
         assert precision.value >= 0.8 and recall.value >= 0.8, (cat, precision, recall)
+
+
+def test_holdout_set_meets_quality_floors() -> None:
+    """Written before the concept rules; the rules were then generalised on its misses.
+
+    Measured after generalising: urgent 1.000, high 1.000, precision 1.000,
+    recall 1.000.  The floors leave a small margin.  Because the set was used
+    for tuning, these figures are optimistic; see ``risk_probe.jsonl``.
+    """
+    examples = load(HOLDOUT)
+    assert len(examples) >= 300
+    assert sum(not e.risk for e in examples) / len(examples) >= 0.45
+    scored = score(examples)
+    urgent, _ = severity_recall(scored, Severity.URGENT)
+    high, _ = severity_recall(scored, Severity.HIGH)
+    assert urgent.value >= 0.97, urgent
+    assert high.value >= 0.95, high
+    assert overall_precision(scored).value >= 0.95
+    assert overall_recall(scored).value >= 0.95
+    for cat in Category:
+        precision, recall = category_scores(scored, cat)
+        assert precision.value >= 0.85 and recall.value >= 0.8, (cat, precision, recall)
+
+
+def test_fresh_probe_is_measured_not_tuned() -> None:
+    """Never tuned on: its figures are the honest estimate of unseen text.
+
+    Measured: recall 0.375 (15/40), precision 0.938 (15/16).  The floor is a
+    tripwire against regressions, *not* a target; do not tune rules on this file.
+    """
+    examples = load(PROBE)
+    assert len(examples) >= 60
+    scored = score(examples)
+    assert overall_precision(scored).value >= 0.85
+    assert overall_recall(scored).value >= 0.35
+
+
+def test_fast_path_never_changes_a_result() -> None:
+    import clinical.risk as risk
+
+    texts = [e.text for e in load(PROBE) + load(HOLDOUT)[::2]]
+    gated = [screen_text(t) for t in texts]
+    original = risk._may_hold_risk
+    try:
+        risk._may_hold_risk = lambda text: True  # type: ignore[assignment]
+        ungated = [screen_text(t) for t in texts]
+    finally:
+        risk._may_hold_risk = original
+    assert gated == ungated
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks, see you soon", "thanks for the session x", "did my diary sheet this morning"]
+)
+def test_ordinary_lines_take_the_fast_path(text: str) -> None:
+    import clinical.risk as risk
+
+    assert not risk._may_hold_risk(text)
+    assert_clear(text)

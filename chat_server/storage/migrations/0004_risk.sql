@@ -70,8 +70,10 @@ CREATE TABLE alert_notifications (
     PRIMARY KEY (alert_id, idx)
 );
 
--- Patient messages are screened right after they are stored; this marks how far.
+-- Patient messages are screened by the worker right after they are stored; this marks how far.
 ALTER TABLE appointments ADD COLUMN screened_seq integer NOT NULL DEFAULT 0;
+CREATE INDEX appointments_live ON appointments (id) WHERE status = 'live';
+CREATE INDEX appointments_ended ON appointments (ended_at);
 
 CREATE TABLE case_requests (
     id           bigserial PRIMARY KEY,
