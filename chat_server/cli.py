@@ -90,6 +90,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
 
     cfg = Config.from_env()
     setup_logging(cfg.log_level, "dev")
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
     print(f"Starting PostgreSQL and Redis (data in {cfg.data_dir.resolve()}) ...", flush=True)
     emb = embedded.start(cfg.data_dir, cfg.database_url, cfg.redis_url)
     sink = None
@@ -127,6 +128,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
         try:
             proc.wait()
         except KeyboardInterrupt:
+            print("\nStopping ...", flush=True)
             proc.send_signal(signal.SIGINT)
             try:
                 proc.wait(timeout=20)
@@ -139,11 +141,16 @@ def cmd_dev(args: argparse.Namespace) -> None:
         print("Stopped.", flush=True)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_services(args: argparse.Namespace) -> None:
     """Start only the embedded servers and print their URLs (for load tests)."""
     from chat_server import embedded
 
     cfg = Config.from_env()
+    signal.signal(signal.SIGTERM, _interrupt)
     emb = embedded.start(cfg.data_dir, cfg.database_url, cfg.redis_url)
     print(f"DATABASE_URL={emb.database_url}\nREDIS_URL={emb.redis_url}", flush=True)
     try:

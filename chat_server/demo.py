@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chat_server.auth import hash_password
 from chat_server.storage import accounts, care, db
@@ -69,7 +70,8 @@ async def seed(dsn: str, force: bool = False, now: datetime | None = None) -> st
             kind = AppointmentKind.TREATMENT if has_any else AppointmentKind.ASSESSMENT
             try:
                 appt = await care.create_appointment(pool, eps, kind, start, 60)
-                made.append(f"  session {appt.id}: {patient} with {therapist} at {start:%H:%M} UTC ({kind.value})")
+                uk = start.astimezone(ZoneInfo("Europe/London"))
+                made.append(f"  session {appt.id}: {patient} with {therapist} at {uk:%H:%M} UK time ({kind.value})")
             except accounts.Conflict as e:
                 made.append(f"  skipped {patient}: {e}")
         # The on-call rota: this week and the next few.

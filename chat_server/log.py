@@ -21,4 +21,5 @@ def setup_logging(level: str = "INFO", process: str = "web") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    for noisy in ("aiohttp.access", "pgserver", "mail.log"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
