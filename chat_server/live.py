@@ -47,6 +47,12 @@ RESYNC_EVERY = 2.0
 
 AfterCommit = Callable[[Room | None, Message, str], None]
 
+# PostgreSQL unreachable (down, restarting, out of connections): worth a retry, not a bug.
+DB_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError, TimeoutError, asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InsufficientResourcesError,
+)
+
 
 def ms(dt: datetime | None) -> int | None:
     return None if dt is None else int(dt.timestamp() * 1000)

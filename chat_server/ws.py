@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from aiohttp import WSMsgType, web
 
 from chat_server import auth, keys, metrics
-from chat_server.live import Live, ms
+from chat_server.live import DB_UNAVAILABLE, Live, ms
 from chat_server.protocol import (
     DEFAULT_LIMITS,
     SUBPROTOCOL_JSON,
@@ -127,7 +127,19 @@ class Session:
                 frame = decode(data, conn.codec, LIMITS)
             except ProtocolError as e:
                 raise Reject(e.code, e.message, ref=e.ref) from None
-            await self.dispatch(frame, now)
+            try:
+                await self.dispatch(frame, now)
+            except DB_UNAVAILABLE as e:
+                # Not the client's fault and not a bug: say "retry", and close a half-done join with
+                # 1013 so the client reconnects later (escaping here would close with 1002: "give up").
+                log.warning("database unavailable; frame refused", extra={"error": repr(e), "frame": frame.TYPE})
+                raise Reject(ErrorCode.OVERLOADED, "the server cannot store or read that now; retry shortly",
+                             None if conn.live else CloseCode.TRY_AGAIN_LATER, retry_after=1.0) from None
+            except Exception:
+                # A bug of ours: log it, and close with 1011 so the client reconnects and resumes.
+                log.exception("frame handler failed", extra={"frame": frame.TYPE})
+                raise Reject(ErrorCode.INTERNAL, "something went wrong on our side; reconnect and resume",
+                             CloseCode.INTERNAL_ERROR) from None
         except Reject as r:
             self.error(r.code, r.message, r.ref, r.retry_after)
             if r.close is not None:
