@@ -135,6 +135,8 @@ class Session:
                 log.warning("database unavailable; frame refused", extra={"error": repr(e), "frame": frame.TYPE})
                 raise Reject(ErrorCode.OVERLOADED, "the server cannot store or read that now; retry shortly",
                              None if conn.live else CloseCode.TRY_AGAIN_LATER, retry_after=1.0) from None
+            except Reject:
+                raise
             except Exception:
                 # A bug of ours: log it, and close with 1011 so the client reconnects and resumes.
                 log.exception("frame handler failed", extra={"frame": frame.TYPE})
