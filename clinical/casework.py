@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from clinical.calendar import require_aware
+from clinical.records import Role
 
 
 class IllegalTransition(ValueError):
@@ -21,13 +22,6 @@ class IllegalTransition(ValueError):
 
 class NotPermitted(Exception):
     """The actor's role may not take this action."""
-
-
-class Role(StrEnum):
-    PATIENT = "patient"
-    THERAPIST = "therapist"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
 
 
 class RequestKind(StrEnum):

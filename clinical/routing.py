@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from clinical.calendar import OfficeHours, require_aware
+from clinical.risk import Severity
 from clinical.rota import Rota
 
 DEFAULT_DUTY_TEAM_ID = "duty-team"
@@ -22,12 +23,6 @@ class RouteKind(StrEnum):
     DUTY_TEAM = "duty_team"
     ON_CALL = "on_call"
     OUT_OF_HOURS = "out_of_hours"
-
-
-class Severity(StrEnum):
-    URGENT = "urgent"
-    HIGH = "high"
-    MODERATE = "moderate"
 
 
 @dataclass(frozen=True, slots=True)

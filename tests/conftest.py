@@ -187,6 +187,7 @@ class WebProcess:
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
+        if self.proc.returncode is None:
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
@@ -203,6 +204,9 @@ def web_pair(config: Config, pool: asyncpg.Pool, tmp_path: Path) -> Iterator[lis
             p.wait_ready()
         yield procs
     finally:
+        for p in procs:  # SIGTERM all at once: they shut down in parallel
+            if p.proc.poll() is None:
+                p.proc.terminate()
         for p in procs:
             p.stop()
 
