@@ -18,7 +18,8 @@ from redis.exceptions import RedisError
 
 from chat_server import metrics
 from chat_server.config import Config
-from chat_server.fanout import channel
+from chat_server.fanout import FANOUT_CHANNEL
+from chat_server.fanout import payload as fanout_payload
 from chat_server.storage import risk as risk_store
 from clinical.crisis import crisis_contacts
 from clinical.escalation import plan_for
@@ -122,7 +123,7 @@ async def announce(redis: Redis, alert_id: int) -> None:
 
 async def announce_in_room(redis: Redis, room_id: int, category: str, severity: str, origin: str = "worker") -> None:
     try:
-        await redis.publish(channel(room_id), msgpack.packb({**notice_event(category, severity), "o": origin}))
+        await redis.publish(FANOUT_CHANNEL, fanout_payload(origin, [(room_id, notice_event(category, severity))]))
     except (RedisError, OSError) as e:
         log.warning("could not announce risk in room", extra={"error": repr(e)})
 

@@ -1,14 +1,22 @@
 """Fan-out between web processes through Redis pub/sub: a fast path, never the record.
 
-One channel per room; a process subscribes to the rooms it has members in. The listener
-only decodes and hands events to a callback that never awaits a socket. When Redis
-drops, the listener reconnects, resubscribes and asks the rooms to catch up from
-PostgreSQL.
+Everything a process has to tell the others after a group commit (messages, typing,
+presence, receipts, session events) goes out as ONE pub/sub message: a msgpack list of
+(room, event) pairs on the channel `cbt:fanout`. Per-event costs in redis-py (packing a
+command, parsing a reply, parsing each delivered message in Python) were the largest
+part of the server's CPU with a channel per room; a batch pays them once. Every process
+decodes every batch (msgpack, in C) and keeps the events of rooms it has members in.
+That is O(total traffic) per process — cheap up to tens of web processes; beyond that,
+shard the channel by room id.
+
+The listener only decodes and hands events to a callback that never awaits a socket.
+When Redis drops, the listener reconnects and asks the rooms to catch up from PostgreSQL.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 
@@ -19,18 +27,17 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
+FANOUT_CHANNEL = "cbt:fanout"
 Event = dict[str, object]
 OnEvent = Callable[[int, Event], None]
 OnReconnect = Callable[[], None]
 
 
-# One EVALSHA publishes a whole batch, in order. A pipeline of PUBLISHes cost redis-py
-# a packed command and a parsed reply per event: the largest part of publishing.
-PUBLISH_BATCH = "for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end return #ARGV / 2"
-
-
-def channel(room: int) -> str:
-    return f"cbt:room:{room}"
+def payload(origin: str, events: Iterable[tuple[int, Event]]) -> bytes:
+    """One fan-out message: who sent it, and its (room, event) pairs in order."""
+    packed = msgpack.packb([origin, [[room, event] for room, event in events]], use_bin_type=True)
+    assert isinstance(packed, bytes)
+    return packed
 
 
 class Fanout:
@@ -42,9 +49,6 @@ class Fanout:
         self.extra: dict[str, Callable[[dict[str, object]], None]] = {}
         self._pubsub: PubSub | None = None
         self._task: asyncio.Task[None] | None = None
-        self._connected = asyncio.Event()
-        self._control = f"cbt:proc:{proc_id}"
-        self._publish_batch = redis.register_script(PUBLISH_BATCH)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen(), name="redis-fanout")
@@ -52,44 +56,27 @@ class Fanout:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         if self._pubsub is not None:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def subscribe(self, room: int) -> None:
+        """Start keeping this room's events (there is one channel for all rooms)."""
         self.rooms.add(room)
-        ps = self._pubsub
-        if ps is not None and self._connected.is_set():
-            try:
-                await ps.subscribe(channel(room))
-            except (RedisError, OSError) as e:
-                log.warning("subscribe failed; will resubscribe on reconnect", extra={"room": room, "error": repr(e)})
 
     async def unsubscribe(self, room: int) -> None:
         self.rooms.discard(room)
-        ps = self._pubsub
-        if ps is not None and self._connected.is_set():
-            try:
-                await ps.unsubscribe(channel(room))
-            except (RedisError, OSError):
-                pass
 
-    async def publish_many(self, events: Iterable[tuple[int, Event]]) -> None:
-        """Publish a batch in one round trip. Failures are logged: PostgreSQL is the record."""
-        args: list[str | bytes] = []
-        for room, event in events:
-            event["o"] = self.proc_id
-            args += (channel(room), msgpack.packb(event, use_bin_type=True))
-        n = len(args) // 2
-        if not n:
+    async def publish_many(self, events: list[tuple[int, Event]]) -> None:
+        """Publish a batch in one command. Failures are logged: PostgreSQL is the record."""
+        if not events:
             return
         try:
-            await self._publish_batch(args=args)
+            await self.redis.publish(FANOUT_CHANNEL, payload(self.proc_id, events))
         except (RedisError, OSError) as e:
-            log.warning("publish failed; other processes will catch up from PostgreSQL", extra={"error": repr(e), "events": n})
+            log.warning("publish failed; other processes will catch up from PostgreSQL",
+                        extra={"error": repr(e), "events": len(events)})
 
     async def publish(self, room: int, event: Event) -> None:
         await self.publish_many([(room, event)])
@@ -100,9 +87,8 @@ class Fanout:
         while True:
             ps = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await ps.subscribe(self._control, *self.extra, *[channel(r) for r in self.rooms])
+                await ps.subscribe(FANOUT_CHANNEL, *self.extra)
                 self._pubsub = ps
-                self._connected.set()
                 if not first:
                     log.info("redis fan-out reconnected", extra={"rooms": len(self.rooms)})
                     self.on_reconnect()
@@ -113,12 +99,9 @@ class Fanout:
             except asyncio.CancelledError:
                 raise
             except (RedisError, OSError) as e:
-                self._connected.clear()
                 log.warning("redis fan-out lost; reconnecting", extra={"error": repr(e), "retry_in": backoff})
-                try:
+                with contextlib.suppress(Exception):
                     await ps.aclose()  # type: ignore[no-untyped-call]
-                except Exception:
-                    pass
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
@@ -127,22 +110,28 @@ class Fanout:
             return
         name = msg["channel"]
         name = name.decode() if isinstance(name, bytes) else str(name)
-        if not name.startswith("cbt:room:"):
+        try:
+            data = msgpack.unpackb(msg["data"], raw=False)
+        except (ValueError, TypeError, msgpack.UnpackException):
+            log.warning("undecodable fan-out message", extra={"channel": name})
+            return
+        if name != FANOUT_CHANNEL:
             handler = self.extra.get(name)
-            if handler is not None:
-                try:
-                    data = msgpack.unpackb(msg["data"], raw=False)
-                except (ValueError, msgpack.UnpackException):
-                    return
-                if isinstance(data, dict):
-                    handler(data)
+            if handler is not None and isinstance(data, dict):
+                handler(data)
             return
         try:
-            room = int(name[9:])
-            data = msgpack.unpackb(msg["data"], raw=False)
-        except (ValueError, msgpack.UnpackException):
-            log.warning("undecodable fan-out event", extra={"channel": name})
+            origin, events = data
+        except (TypeError, ValueError):
+            log.warning("malformed fan-out batch")
             return
-        # Our own events were already delivered locally.
-        if isinstance(data, dict) and data.get("o") != self.proc_id:
-            self.on_event(room, data)
+        if origin == self.proc_id:
+            return  # our own events were delivered locally
+        rooms = self.rooms
+        for item in events:
+            try:
+                room, event = item
+            except (TypeError, ValueError):
+                continue
+            if room in rooms and isinstance(event, dict):
+                self.on_event(room, event)

@@ -23,9 +23,6 @@ log = logging.getLogger(__name__)
 Committed = Callable[[Sequence[NewMessage], Sequence[AppendResult]], None]
 
 
-HOLD_SECONDS = 5.0  # how long a refused message blocks its room's later ones (client gone?)
-
-
 class Overloaded(Exception):
     """Too many messages are waiting to be stored: the sender should retry shortly."""
 
@@ -91,7 +88,6 @@ class GroupWriter:
                  max_pending: int = 4000) -> None:
         self.max_pending = max_pending
         self.shards = [_Shard(dsn, i, max_batch, on_commit) for i in range(shards)]
-        self._held: dict[int, tuple[str, float]] = {}  # room -> (refused client_id, until)
 
     def start(self) -> None:
         for s in self.shards:
@@ -101,23 +97,8 @@ class GroupWriter:
         shard = self.shards[msg.room % len(self.shards)]
         if shard.closing:
             raise StoreFailed("shutting down")
-        # Once a room's message is refused, later ones from that room are refused too
-        # until the refused one is resent (or HOLD_SECONDS pass): without this, a
-        # message sent after it could be stored first and the transcript reordered.
-        now = asyncio.get_running_loop().time()
-        held = self._held.get(msg.room)
-        if held is not None and held[1] <= now:
-            del self._held[msg.room]
-            held = None
-        if held is not None and held[0] != msg.client_id:
-            raise Overloaded()
         if len(shard.pending) >= self.max_pending:
-            if len(self._held) > 10_000:
-                self._held = {r: h for r, h in self._held.items() if h[1] > now}
-            self._held[msg.room] = (msg.client_id, now + HOLD_SECONDS)
-            raise Overloaded()
-        if held is not None:
-            del self._held[msg.room]
+            raise Overloaded()  # the sender's connection holds its later messages (ws.Session.held)
         fut: asyncio.Future[AppendResult] = asyncio.get_running_loop().create_future()
         shard.pending.append((msg, fut))
         shard.wake.set()

@@ -45,6 +45,7 @@ from clinical.sessions import Refusal, RoomRole, decide_join
 
 log = logging.getLogger(__name__)
 LIMITS = DEFAULT_LIMITS
+OVERLOAD_RETRY_S = 0.5
 
 REFUSAL_CLOSE = {
     Refusal.FORBIDDEN: (ErrorCode.FORBIDDEN, CloseCode.FORBIDDEN),
@@ -62,9 +63,10 @@ class Reject(Exception):
     """Refuse a frame with an error; optionally close the connection afterwards."""
 
     def __init__(self, code: ErrorCode, message: str, close: CloseCode | None = None,
-                 retry_after: float | None = None, ref: str | None = None) -> None:
+                 retry_after: float | None = None, ref: str | None = None, violation: bool = True) -> None:
         super().__init__(message)
         self.code, self.message, self.close, self.retry_after, self.ref = code, message, close, retry_after, ref
+        self.violation = violation  # counts towards closing the connection for abuse
 
 
 async def ws_handler(request: web.Request) -> web.StreamResponse:
@@ -113,6 +115,9 @@ class Session:
         self.live, self.conn, self.request = live, conn, request
         self.pool = live.pool
         self.loop = asyncio.get_running_loop()
+        # After a refused send, later sends are refused until the refused one is resent, so
+        # a transcript is always in the order its author typed it: (client_id, not before).
+        self.held: tuple[str, float, ErrorCode] | None = None
 
     async def on_frame(self, data: str | bytes) -> None:
         conn = self.conn
@@ -134,7 +139,8 @@ class Session:
                 # 1013 so the client reconnects later (escaping here would close with 1002: "give up").
                 log.warning("database unavailable; frame refused", extra={"error": repr(e), "frame": frame.TYPE})
                 raise Reject(ErrorCode.OVERLOADED, "the server cannot store or read that now; retry shortly",
-                             None if conn.live else CloseCode.TRY_AGAIN_LATER, retry_after=1.0) from None
+                             None if conn.live else CloseCode.TRY_AGAIN_LATER, retry_after=1.0,
+                             violation=False) from None
             except Reject:
                 raise
             except Exception:
@@ -147,7 +153,7 @@ class Session:
             if r.close is not None:
                 conn.close(r.close, r.message)
                 return
-            if r.code not in (ErrorCode.TOO_EARLY, ErrorCode.OVERLOADED):
+            if r.violation:
                 conn.violations += 1
                 if conn.violations > LIMITS.max_violations:
                     conn.close(CloseCode.ABUSE, "too many rejected frames")
@@ -194,7 +200,7 @@ class Session:
         if decision.role is None:
             assert decision.refusal is not None
             if decision.refusal is Refusal.TOO_EARLY:
-                raise Reject(ErrorCode.TOO_EARLY, decision.reason)
+                raise Reject(ErrorCode.TOO_EARLY, decision.reason, violation=False)
             code, close = REFUSAL_CLOSE[decision.refusal]
             raise Reject(code, decision.reason, close)
         if hello.last_seq > appt.last_seq:
@@ -227,22 +233,35 @@ class Session:
             raise Reject(ErrorCode.NOT_STARTED, "the therapist has not started the session yet", ref=frame.client_id)
         if status is not AppointmentStatus.LIVE:
             raise Reject(ErrorCode.SESSION_ENDED, "the session has ended; the transcript is read-only", ref=frame.client_id)
+        client_id = frame.client_id
+        if self.held is not None:
+            first, not_before, why = self.held
+            if client_id != first or now < not_before:
+                # Resending before retry_after has passed is what abuse looks like; waiting is not.
+                raise Reject(why, f"resend {first} first, then the messages after it, in order",
+                             retry_after=round(max(0.0, not_before - now), 3), ref=client_id,
+                             violation=now < not_before)
+            self.held = None
         if not conn.msg_bucket.take(now):
+            wait = round(conn.msg_bucket.retry_after(now), 3)
+            self.held = (client_id, now + wait, ErrorCode.RATE_LIMITED)
             raise Reject(ErrorCode.RATE_LIMITED, "too many messages; wait and resend with the same client_id",
-                         retry_after=round(conn.msg_bucket.retry_after(now), 3), ref=frame.client_id)
+                         retry_after=wait, ref=client_id, violation=False)
         try:
-            fut = self.live.submit(NewMessage(conn.room.id, frame.client_id, conn.user.id, conn.role.value,
+            fut = self.live.submit(NewMessage(conn.room.id, client_id, conn.user.id, conn.role.value,
                                               frame.text, frame.corrects))
         except (Overloaded, StoreFailed):
+            self.held = (client_id, now + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
             raise Reject(ErrorCode.OVERLOADED, "the server is busy; resend with the same client_id shortly",
-                         retry_after=0.5, ref=frame.client_id) from None
-        client_id = frame.client_id
+                         retry_after=OVERLOAD_RETRY_S, ref=client_id, violation=False) from None
         fut.add_done_callback(lambda f: self.stored(client_id, f))
 
     def stored(self, client_id: str, fut: asyncio.Future[AppendResult]) -> None:
         conn = self.conn
         if fut.cancelled() or fut.exception() is not None:
-            self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id", client_id, 0.5)
+            if self.held is None:
+                self.held = (client_id, self.loop.time() + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
+            self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id", client_id, OVERLOAD_RETRY_S)
             return
         res = fut.result()
         if res.status in ("ok", "duplicate"):
