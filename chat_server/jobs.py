@@ -3,6 +3,7 @@ restarted worker carries on where the last one stopped."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import asyncpg
@@ -86,7 +87,8 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
     Runs in the worker, so chat never waits on it; the per-room mark in PostgreSQL means a
     crash of any process loses no screening."""
     rows = await risk_store.unscreened(pool, batch)
-    results = screener.screen_many([r["body"] for r in rows]) if rows else []
+    # The encoder is CPU work in NumPy: off the event loop, so timers and mail keep going.
+    results = await asyncio.to_thread(screener.screen_many, [r["body"] for r in rows]) if rows else []
     marks: dict[int, int] = {}
     for r, result in zip(rows, results, strict=True):
         if result.is_risk:

@@ -24,9 +24,9 @@ SCREEN_POLL_S = 1.0
 
 
 async def run_worker(cfg: Config) -> None:
-    # Screening is CPU work: let the web processes win when the machine is busy.
+    # Screening is CPU work: let the web processes (live chat) win when the machine is busy.
     with contextlib.suppress(OSError):
-        os.nice(5)
+        os.nice(10)
     conn = await db.connect_one(cfg.database_url)
     try:
         await db.migrate(conn)

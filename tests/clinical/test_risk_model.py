@@ -1,0 +1,150 @@
+"""The learned layer's pure core: heads, the decision and combine(), on hand-made vectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from clinical.risk import Category, Finding, Screening, Severity
+from clinical.risk_model import (
+    FORMAT_VERSION,
+    Assessment,
+    Head,
+    RiskModel,
+    chunks,
+    combine,
+    split_sentences,
+)
+
+SEVERITIES = [s.value for s in Severity]
+CATEGORIES = [c.value for c in Category]
+
+
+def weights(dim: int = 4, threshold: float = 0.6, urgent: float = 0.4) -> dict[str, Any]:
+    """Risk rises with x[0]; severity URGENT with x[1]; category SELF_HARM with x[2]."""
+    sev_w = [[0.0] * dim for _ in SEVERITIES]
+    sev_w[SEVERITIES.index("urgent")][1] = 10.0
+    sev_w[SEVERITIES.index("high")][1] = -10.0
+    cat_w = [[0.0] * dim for _ in CATEGORIES]
+    cat_w[CATEGORIES.index("self_harm")][2] = 10.0
+    return {
+        "format": FORMAT_VERSION,
+        "dim": dim,
+        "threshold": threshold,
+        "sentence_threshold": 0.9,
+        "urgent_threshold": urgent,
+        "heads": {
+            "risk": {"labels": ["risk"], "weights": [[10.0, 0, 0, 0]], "bias": [-5.0]},
+            "severity": {"labels": SEVERITIES, "weights": sev_w, "bias": [0.0] * 3},
+            "category": {"labels": CATEGORIES, "weights": cat_w, "bias": [0.0] * 7},
+        },
+    }
+
+
+def vec(*xs: float) -> np.ndarray[Any, np.dtype[np.float32]]:
+    return np.array(xs, dtype=np.float32)
+
+
+MODEL = RiskModel.from_json(weights())
+
+
+def test_head_is_a_sigmoid_of_a_linear_score() -> None:
+    p = MODEL.risk.probabilities(np.array([[0.5, 0, 0, 0], [1.0, 0, 0, 0], [0.0, 0, 0, 0]]))
+    assert p[:, 0] == pytest.approx([0.5, 1 / (1 + np.exp(-5)), 1 / (1 + np.exp(5))])
+
+
+def test_head_round_trips_through_json() -> None:
+    again = Head.from_json(MODEL.category.to_json(), 4)
+    assert again.labels == MODEL.category.labels
+    assert np.allclose(again.weights, MODEL.category.weights)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"format": 99}, "format"),
+        ({"dim": 5}, "shape"),
+    ],
+)
+def test_bad_weights_are_rejected(change: dict[str, Any], error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        RiskModel.from_json({**weights(), **change})
+
+
+def test_unknown_labels_are_rejected() -> None:
+    w = weights()
+    w["heads"]["category"]["labels"] = ["x", *CATEGORIES[1:]]
+    with pytest.raises(ValueError, match="'x'"):
+        RiskModel.from_json(w)
+
+
+def test_confident_above_the_threshold_only() -> None:
+    assert MODEL.assess(vec(1.0, 0, 0, 0)).confident  # p = 0.993
+    assert not MODEL.assess(vec(0.5, 0, 0, 0)).confident  # p = 0.5 < 0.6
+
+
+def test_category_and_severity_come_from_their_heads() -> None:
+    a = MODEL.assess(vec(1.0, 1.0, 1.0, 0))
+    assert (a.category, a.severity) == (Category.SELF_HARM, Severity.URGENT)
+    b = MODEL.assess(vec(1.0, -1.0, 0, 0))
+    assert b.severity is not Severity.URGENT
+
+
+def test_the_riskiest_sentence_is_the_trigger() -> None:
+    parts = [("I had a good week.", vec(0, 0, 0, 0)), ("It sounds peaceful.", vec(0.6, 0, 0, 0))]
+    a = MODEL.assess(vec(0.3, 0, 0, 0), parts, text="I had a good week. It sounds peaceful.")
+    assert a.trigger == "It sounds peaceful."
+    assert not a.confident  # p(sentence) = 0.73: enough for a message, not for one sentence
+
+
+def test_one_very_risky_sentence_flags_a_message() -> None:
+    parts = [("I had a good week.", vec(0, 0, 0, 0)), ("It sounds peaceful.", vec(1.0, 0, 1.0, 0))]
+    a = MODEL.assess(vec(0.3, 0, 0, 0), parts)
+    assert a.confident  # p(sentence) = 0.993 >= 0.9
+    assert a.category is Category.SELF_HARM  # from the sentence that flagged it
+
+
+def test_a_risky_chunk_flags_a_truncated_message() -> None:
+    parts = [("long and ordinary", vec(0, 0, 0, 0)), ("the risky end", vec(0.6, 0, 1.0, 0))]
+    a = MODEL.assess(vec(0.3, 0, 0, 0), parts, truncated=True)
+    assert a.confident
+    assert a.trigger == "the risky end"
+    assert a.category is Category.SELF_HARM  # from the chunk that flagged it
+
+
+RULE_HIT = Screening((Finding(Category.DOMESTIC_ABUSE, Severity.HIGH, ("hit me",)),))
+
+
+def assessment(confident: bool) -> Assessment:
+    return Assessment(0.9 if confident else 0.2, confident, Category.SELF_HARM, Severity.URGENT, "it")
+
+
+def test_rules_findings_stand_unchanged() -> None:
+    assert combine(RULE_HIT, assessment(True)) is RULE_HIT
+    assert combine(RULE_HIT, assessment(False)) is RULE_HIT
+    assert combine(RULE_HIT, None) is RULE_HIT
+
+
+def test_a_confident_model_adds_a_finding_when_rules_are_silent() -> None:
+    out = combine(Screening(()), assessment(True))
+    assert out.findings == (Finding(Category.SELF_HARM, Severity.URGENT, ("it",)),)
+
+
+def test_a_weak_model_never_flags() -> None:
+    assert not combine(Screening(()), assessment(False)).is_risk
+    assert not combine(Screening(()), None).is_risk
+
+
+def test_sentences_are_substrings_of_the_text() -> None:
+    text = "took the lot. all of them!! im scared now\nhelp"
+    parts = split_sentences(text)
+    assert parts == ("took the lot.", "all of them!!", "im scared now", "help")
+    assert all(p in text for p in parts)
+    assert split_sentences("...") == ()
+
+
+def test_chunks_group_sentences_up_to_a_word_budget() -> None:
+    assert chunks(["a b", "c d", "e f g"], max_words=4) == ("a b c d", "e f g")
+    assert chunks(["one two three four five"], max_words=2) == ("one two three four five",)
