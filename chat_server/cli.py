@@ -45,6 +45,9 @@ def cmd_web(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
+    # One BLAS thread: the screener must not take both cores from the web processes.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     import uvloop
 
     from chat_server.worker import run_worker

