@@ -45,9 +45,6 @@ def cmd_web(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    # One BLAS thread: the screener must not take both cores from the web processes.
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")
     import uvloop
 
     from chat_server.worker import run_worker
@@ -56,6 +53,20 @@ def cmd_worker(args: argparse.Namespace) -> None:
     setup_logging(cfg.log_level, "worker")
     _need_urls(cfg)
     uvloop.run(run_worker(cfg))
+
+
+def cmd_screener(args: argparse.Namespace) -> None:
+    # One BLAS thread: the encoder must not take both cores from the web processes.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    import uvloop
+
+    from chat_server.worker import run_screener
+
+    cfg = Config.from_env(process_name="screener")
+    setup_logging(cfg.log_level, "screener")
+    _need_urls(cfg)
+    uvloop.run(run_screener(cfg))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -115,7 +126,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
         base = args.port
         urls = "\n".join(f"  http://127.0.0.1:{base + i}/" for i in range(args.web))
         print(
-            f"\nThe platform is starting: {args.web} web process(es) and the worker.\n{urls}\n"
+            f"\nThe platform is starting: {args.web} web process(es), the worker and the risk screener.\n{urls}\n"
             f"  mail sink (SMTP) on {cfg.smtp_host}:{cfg.smtp_port}; admins see received mail in the admin page\n"
             "Demo logins (password for all: demo-password): admin@demo.cbt, supervisor@demo.cbt,\n"
             "  lead@demo.cbt, asha@demo.cbt (therapist), ben@demo.cbt (therapist in validation),\n"
@@ -125,7 +136,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
         )
         honcho = shutil.which("honcho", path=env["PATH"]) or "honcho"
         proc = subprocess.Popen(
-            [honcho, "-f", str(ROOT / "Procfile"), "-d", str(ROOT), "start", "-c", f"web={args.web},worker=1", "-p", str(base)],
+            [honcho, "-f", str(ROOT / "Procfile"), "-d", str(ROOT), "start", "-c", f"web={args.web},worker=1,screener=1", "-p", str(base)],
             env=env,
         )
         try:
@@ -172,6 +183,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default=None)
     p.set_defaults(func=cmd_web)
     sub.add_parser("worker", help="the background worker (escalation timers, mail)").set_defaults(func=cmd_worker)
+    sub.add_parser("screener", help="risk screening of stored patient messages (idle CPU priority)").set_defaults(
+        func=cmd_screener)
     sub.add_parser("migrate", help="apply schema migrations").set_defaults(func=cmd_migrate)
     p = sub.add_parser("demo", help="load demo data (once)")
     p.add_argument("--force", action="store_true")

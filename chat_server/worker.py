@@ -1,5 +1,9 @@
-"""The worker process: risk screening, escalation timers and outgoing mail, all driven
-from PostgreSQL so that a restart loses nothing."""
+"""Background processes, both driven from PostgreSQL so that a restart loses nothing:
+
+* the worker (`cbt worker`): escalation timers and outgoing mail — light, punctual work;
+* the screener (`cbt screener`): risk screening of stored patient messages — CPU work
+  (a sentence encoder), run at idle CPU priority so live chat always comes first.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,7 @@ log = logging.getLogger(__name__)
 SCREEN_POLL_S = 1.0
 
 
-async def run_worker(cfg: Config) -> None:
-    # Screening is CPU work: let the web processes (live chat) win when the machine is busy.
-    with contextlib.suppress(OSError):
-        os.nice(10)
+async def _open(cfg: Config) -> tuple[asyncpg.Pool, Redis, asyncio.Event]:
     conn = await db.connect_one(cfg.database_url)
     try:
         await db.migrate(conn)
@@ -38,21 +39,40 @@ async def run_worker(cfg: Config) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    screener = await asyncio.to_thread(Screener)
+    return pool, redis, stop
+
+
+async def run_worker(cfg: Config) -> None:
+    pool, redis, stop = await _open(cfg)
     log.info("worker started")
-    tasks = [
-        asyncio.create_task(_every(cfg.worker_tick_seconds, stop, lambda: tick(cfg, pool, redis)), name="timers"),
-        asyncio.create_task(_screening(cfg, pool, redis, screener, stop), name="screening"),
-    ]
     try:
-        await stop.wait()
+        await _every(cfg.worker_tick_seconds, stop, lambda: tick(cfg, pool, redis))
     finally:
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
         await pool.close()
         await redis.aclose()
         log.info("worker stopped")
+
+
+def lower_priority() -> None:
+    """Run only when nothing else wants the CPU (SCHED_IDLE), or at least be nice."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(19)
+
+
+async def run_screener(cfg: Config) -> None:
+    lower_priority()
+    pool, redis, stop = await _open(cfg)
+    screener = await asyncio.to_thread(Screener)
+    log.info("screener started")
+    try:
+        await _screening(cfg, pool, redis, screener, stop)
+    finally:
+        await pool.close()
+        await redis.aclose()
+        log.info("screener stopped")
 
 
 async def _every(seconds: float, stop: asyncio.Event, job) -> None:  # type: ignore[no-untyped-def]
@@ -67,6 +87,7 @@ async def _every(seconds: float, stop: asyncio.Event, job) -> None:  # type: ign
 
 async def _screening(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener: Screener, stop: asyncio.Event) -> None:
     """Screen as soon as a web process says patient messages are stored; poll as well."""
+    # One pass at a time, in this (idle-priority) process: no thread needed.
     wake = asyncio.Event()
     listener = asyncio.create_task(_listen(redis, wake))
     try:

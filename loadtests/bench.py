@@ -410,7 +410,7 @@ class Bench:
         log(f"{label}: delivery ms p50={d.get('p50')} p95={d.get('p95')} p99={d.get('p99')} max={d.get('max')} | "
             f"ack p99={res['ack_ms'].get('p99')} | acked/s={res['acked_per_s']} late={late} lost={lost} dups={book.dups} "
             f"ooo={book.out_of_order} db_ooo={db_ooo} acked_not_in_db={acked_not_in_db} errors={dict(book.errors)} | "
-            f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} "
+            f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} screener={cpu.get('screener')} "
             f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% | "
             f"{'SUSTAINED' if res['sustained'] else 'not sustained'}")
         Peer.book = None
@@ -463,9 +463,10 @@ async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids:
     sessions, _ = await setup_data.create(emb.database_url, args.sessions, 0, concurrency=16)
     log(f"created {len(sessions)} live sessions with tokens in {now() - t:.1f}s")
 
-    ports, web, worker = await asyncio.to_thread(start_web, procs, emb, args.web)
+    ports, web, (worker, screener) = await asyncio.to_thread(start_web, procs, emb, args.web)
     pids.update({f"web{i}": p.pid for i, p in enumerate(web)})
     pids["worker"] = worker.pid
+    pids["screener"] = screener.pid
     log(f"{args.web} web processes on ports {ports} + worker; logs in {procs.logdir}")
 
     bench = Bench(args, emb.database_url, ports, pids)

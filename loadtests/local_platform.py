@@ -119,19 +119,21 @@ def start_embedded(tmp: Path) -> tuple[Any, dict[str, int]]:
 
 
 def start_web(procs: Procs, emb: Any, n_web: int, log_level: str = "WARNING",
-              ) -> tuple[list[int], list[subprocess.Popen[bytes]], subprocess.Popen[bytes]]:
-    """`n_web` web processes (`cbt web`, 127.0.0.1, free ports) and the worker; blocks until
-    every web process listens. Returns (ports, web processes, worker)."""
+              ) -> tuple[list[int], list[subprocess.Popen[bytes]], list[subprocess.Popen[bytes]]]:
+    """`n_web` web processes (`cbt web`, 127.0.0.1, free ports), the worker and the risk
+    screener, as in the Procfile; blocks until every web process listens.
+    Returns (ports, web processes, [worker, screener])."""
     env = dict(os.environ, DATABASE_URL=emb.database_url, REDIS_URL=emb.redis_url, CBT_LOG_LEVEL=log_level,
                CBT_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1")
     ports = [free_port() for _ in range(n_web)]
     web = [procs.start(f"web{i}", [sys.executable, "-m", "chat_server.cli", "web", "--host", "127.0.0.1",
                                    "--port", str(p)], env)
            for i, p in enumerate(ports)]
-    worker = procs.start("worker", [sys.executable, "-m", "chat_server.cli", "worker"], env)
+    background = [procs.start(name, [sys.executable, "-m", "chat_server.cli", name], env)
+                  for name in ("worker", "screener")]
     for p, port in zip(web, ports, strict=True):
         wait_port(port, p)
-    return ports, web, worker
+    return ports, web, background
 
 
 def stop_embedded(emb: Any, timeout: float = 10.0) -> None:

@@ -265,7 +265,7 @@ def main() -> None:
         with (tmp / "accounts.json").open("w") as f:
             json.dump({"pairs": [p.to_json() for p in pairs], "supervisors": sups}, f)
         log(f"created {len(pairs)} live sessions and {len(sups)} supervisors in {time.monotonic() - t:.1f}s")
-        ports, _web, _worker = start_web(procs, emb, args.web)
+        ports, _web, _background = start_web(procs, emb, args.web)
         log(f"{args.web} web processes on 127.0.0.1 ports {ports} + worker; logs in {procs.logdir}")
         rc = run_locust(args, procs, tmp, ports, deadline)
         stats, failures = summarize(tmp / "run")

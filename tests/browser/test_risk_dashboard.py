@@ -31,7 +31,8 @@ SATURDAY_NOON = datetime(2027, 1, 9, 12, 0, tzinfo=LONDON)  # on-call hours, no 
 
 @pytest.fixture
 def platform(config: Config, pool: asyncpg.Pool, tmp_path: Path) -> Iterator[tuple[WebProcess, int]]:
-    """A web process and the worker, both seeing Saturday noon, with a 3 s acknowledgement timeout."""
+    """A web process, the worker and the screener, all seeing Saturday noon, with a 3 s
+    acknowledgement timeout."""
     smtp_port = free_port()
     env = {
         "CBT_RISK_CLOCK_OFFSET_SECONDS": str((SATURDAY_NOON - datetime.now(UTC)).total_seconds()),
@@ -42,12 +43,13 @@ def platform(config: Config, pool: asyncpg.Pool, tmp_path: Path) -> Iterator[tup
     sink = start_sink(config.database_url, "127.0.0.1", smtp_port)
     web = WebProcess(config, free_port(), tmp_path / "web.log", env)
     worker = WebProcess(config, 0, tmp_path / "worker.log", env, command="worker")
+    screener = WebProcess(config, 0, tmp_path / "screener.log", env, command="screener")
     try:
         web.wait_ready()
         yield web, smtp_port
     finally:
-        web.stop()
-        worker.stop()
+        for p in (web, worker, screener):
+            p.stop()
         sink.stop()
 
 
