@@ -23,7 +23,7 @@ from chat_server.fanout import payload as fanout_payload
 from chat_server.storage import risk as risk_store
 from clinical.crisis import crisis_contacts
 from clinical.escalation import plan_for
-from clinical.risk import Category, Screening, Severity, Source
+from clinical.risk import Category, Screening, Source
 from clinical.routing import Route, route
 
 log = logging.getLogger(__name__)
@@ -127,8 +127,6 @@ async def announce_in_room(redis: Redis, room_id: int, category: str, severity: 
     except (RedisError, OSError) as e:
         log.warning("could not announce risk in room", extra={"error": repr(e)})
 
-
-SEVERITY_ORDER = {Severity.URGENT.value: 0, Severity.HIGH.value: 1, Severity.MODERATE.value: 2}
 
 
 async def wake_screener(redis: Redis) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
@@ -97,10 +97,6 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
         return inner
 
     return wrap
-
-
-def any_role() -> Iterable[Role]:
-    return tuple(Role)
 
 
 def expiry(now: datetime, hours: float) -> datetime:

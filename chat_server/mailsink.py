@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from email import message_from_bytes
 from email.policy import default as default_policy
@@ -37,12 +36,3 @@ def start_sink(dsn: str, host: str, port: int) -> Controller:
     controller = Controller(StoreHandler(dsn), hostname=host, port=port)
     controller.start()
     return controller
-
-
-def serve(dsn: str, host: str, port: int) -> None:
-    """Run the sink in the foreground (for tests and `cbt mailsink`)."""
-    controller = start_sink(dsn, host, port)
-    try:
-        asyncio.run(asyncio.Event().wait())
-    finally:
-        controller.stop()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import asyncpg
 
-from clinical.records import Employment, Role, TherapistProfile, User, Validation
+from clinical.records import Role, TherapistProfile, User
 
 
 class Conflict(Exception):
@@ -71,20 +71,6 @@ async def list_users(pool: asyncpg.Pool, role: Role | None = None) -> list[User]
         "SELECT * FROM users WHERE $1::text IS NULL OR role = $1 ORDER BY id", role.value if role else None
     )
     return [_user(r) for r in rows]
-
-
-async def therapist_profile(pool: asyncpg.Pool, user_id: int) -> TherapistProfile | None:
-    row = await pool.fetchrow("SELECT * FROM therapists WHERE user_id = $1", user_id)
-    if row is None:
-        return None
-    return TherapistProfile(
-        row["user_id"], Employment(row["employment"]), Validation(row["validation_state"]),
-        row["caseload_cap"], row["work_country"],
-    )
-
-
-async def set_password_hash(pool: asyncpg.Pool, user_id: int, password_hash: str) -> None:
-    await pool.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
 async def record_login(pool: asyncpg.Pool, user_id: int, email: str) -> None:

@@ -19,11 +19,3 @@ async def record(
         "INSERT INTO audit_log (actor_id, action, subject_type, subject_id, detail) VALUES ($1, $2, $3, $4, $5)",
         actor_id, action, subject_type, str(subject_id), detail or {},
     )
-
-
-async def entries(pool: asyncpg.Pool, subject_type: str, subject_id: object) -> list[dict[str, Any]]:
-    rows = await pool.fetch(
-        "SELECT at, actor_id, action, detail FROM audit_log WHERE subject_type = $1 AND subject_id = $2 ORDER BY id",
-        subject_type, str(subject_id),
-    )
-    return [dict(r) for r in rows]

@@ -81,10 +81,6 @@ async def transcript_page(
     return [dict(r) for r in rows]
 
 
-async def last_seq(pool: asyncpg.Pool, room: int) -> int:
-    return int(await pool.fetchval("SELECT coalesce(max(seq), 0) FROM messages WHERE appointment_id = $1", room))
-
-
 async def mark_read(pool: asyncpg.Pool, room: int, user_id: int, seq: int) -> int:
     """Raise the member's read marker (never lowers it); returns the stored value."""
     return int(

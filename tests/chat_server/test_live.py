@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chat_server.protocol import CloseCode, Codec
+from chat_server.storage import care
 from clinical.records import Role
 from tests.chat_server.wsclient import WsClient
 from tests.conftest import People, login
@@ -163,6 +164,9 @@ async def test_waiting_room_then_start_then_end_is_read_only(client, people: Peo
     times = await pool.fetch("SELECT user_id, joined_at, left_at FROM room_presence WHERE appointment_id = $1", appt.id)
     assert len(times) == 2
     assert all(r["left_at"] is not None for r in times)  # closed when the session ended
+    spent = await care.time_in_room(pool, appt.id)  # what billing and DNA will read
+    assert set(spent) == {appt.patient_id, appt.therapist_id}
+    assert all(seconds > 0 for seconds in spent.values())
 
 
 async def test_supervisor_observes_read_only_and_is_visible(client, people: People, pool) -> None:
