@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from chat_server.errors import Handler, error_middleware, json_error
 from chat_server.storage import db
 
 log = logging.getLogger(__name__)
+CLOSE_TIMEOUT_S = 10.0  # no resource may hold up a shutdown for longer than this
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -29,14 +32,19 @@ async def _pool_ctx(app: web.Application) -> AsyncIterator[None]:
     pool = await db.connect(cfg.database_url, max_size=cfg.db_pool_max)
     app[keys.POOL] = pool
     yield
-    await pool.close()
+    try:
+        await asyncio.wait_for(pool.close(), CLOSE_TIMEOUT_S)
+    except TimeoutError:
+        log.warning("PostgreSQL pool did not close in time; terminating its connections")
+        pool.terminate()
 
 
 async def _redis_ctx(app: web.Application) -> AsyncIterator[None]:
     redis = Redis.from_url(app[keys.CONFIG].redis_url, health_check_interval=10)
     app[keys.REDIS] = redis
     yield
-    await redis.aclose()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(redis.aclose(), CLOSE_TIMEOUT_S)
 
 
 async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -50,8 +58,11 @@ async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
     app[keys.LIVE] = live
     app[keys.DESK] = desk
     yield
-    await desk.stop()
-    await live.stop()
+    for step in (desk.stop(), live.stop()):
+        try:
+            await asyncio.wait_for(step, CLOSE_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("live sessions did not stop in time")
 
 
 @web.middleware

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -104,7 +105,8 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
         live.background(cleanup)
         live.conns.discard(conn)
         metrics.WS_OPEN.dec()
-        await asyncio.shield(cleanup)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(cleanup), 10.0)
     return ws
 
 
