@@ -105,6 +105,7 @@ def cmd_dev(args: argparse.Namespace) -> None:
     cfg = Config.from_env()
     setup_logging(cfg.log_level, "dev")
     signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started in the background
     print(f"Starting PostgreSQL and Redis (data in {cfg.data_dir.resolve()}) ...", flush=True)
     emb = embedded.start(cfg.data_dir, cfg.database_url, cfg.redis_url)
     sink = None
@@ -165,6 +166,7 @@ def cmd_services(args: argparse.Namespace) -> None:
 
     cfg = Config.from_env()
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     emb = embedded.start(cfg.data_dir, cfg.database_url, cfg.redis_url)
     print(f"DATABASE_URL={emb.database_url}\nREDIS_URL={emb.redis_url}", flush=True)
     try:
