@@ -47,6 +47,7 @@ from clinical.sessions import Refusal, RoomRole, decide_join
 log = logging.getLogger(__name__)
 LIMITS = DEFAULT_LIMITS
 OVERLOAD_RETRY_S = 0.5
+HELLO_TIMEOUT_S = 30.0
 
 REFUSAL_CLOSE = {
     Refusal.FORBIDDEN: (ErrorCode.FORBIDDEN, CloseCode.FORBIDDEN),
@@ -92,6 +93,7 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     live.conns.add(conn)
     metrics.WS_OPEN.inc()
     conn.start()
+    hello_timer = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_S, _close_if_not_joined, conn)
     session = Session(live, conn, request)
     try:
         async for msg in ws:
@@ -100,6 +102,7 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
             elif msg.type == WSMsgType.ERROR:
                 break
     finally:
+        hello_timer.cancel()
         # aiohttp cancels the handler once the peer has gone: finish the bookkeeping regardless.
         cleanup = asyncio.ensure_future(session.closed())
         live.background(cleanup)
@@ -108,6 +111,12 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(cleanup), 10.0)
     return ws
+
+
+def _close_if_not_joined(conn: Conn) -> None:
+    """A socket that never joins a session is closed: it holds resources for nothing."""
+    if conn.room is None:
+        conn.close(CloseCode.POLICY_VIOLATION, f"send hello within {HELLO_TIMEOUT_S:.0f} s of connecting")
 
 
 class Session:

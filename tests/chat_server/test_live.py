@@ -280,3 +280,13 @@ async def test_frames_before_hello_are_refused(client, people: People) -> None:
     _, p, _ = await pair(client, people)
     await p.say("hi")
     assert (await p.expect("error"))["code"] == "not_joined"
+
+
+async def test_a_socket_that_never_says_hello_is_closed(client, people: People, monkeypatch) -> None:
+    from chat_server import ws as ws_module
+
+    monkeypatch.setattr(ws_module, "HELLO_TIMEOUT_S", 0.3)
+    _, p, _ = await pair(client, people)
+    closed = await p.expect("_closed", timeout=5)
+    assert closed["code"] == CloseCode.POLICY_VIOLATION
+    assert "hello" in closed["extra"]
