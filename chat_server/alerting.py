@@ -23,7 +23,7 @@ from chat_server.fanout import payload as fanout_payload
 from chat_server.storage import risk as risk_store
 from clinical.crisis import crisis_contacts
 from clinical.escalation import plan_for
-from clinical.risk import Category, Screening, Source
+from clinical.risk import Screening, Source
 from clinical.routing import Route, route
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,18 @@ async def open_from_screening(
     return opened
 
 
+CATEGORY_LABELS = {
+    "suicidal_ideation": "suicidal ideation", "suicide_plan_or_intent": "suicide plan or intent",
+    "self_harm": "self-harm", "harm_to_others": "harm to others", "safeguarding_child": "safeguarding (child)",
+    "safeguarding_adult": "safeguarding (adult)", "domestic_abuse": "domestic abuse",
+}
+
+
+def category_label(category: str) -> str:
+    """How a risk category reads to a clinician (banners, e-mail subjects)."""
+    return CATEGORY_LABELS.get(category, category.replace("_", " "))
+
+
 def notice_event(category: str, severity: str) -> dict[str, object]:
     """The room event that shows both participants that risk was flagged."""
     return {"k": "k", "c": category, "s": severity}
@@ -104,7 +116,7 @@ def patient_notice(category: str, severity: str) -> dict[str, object]:
 
 
 def therapist_notice(category: str, severity: str) -> dict[str, object]:
-    label = Category(category).value.replace("_", " ") if category in {c.value for c in Category} else category
+    label = category_label(category)
     return {
         "type": "risk", "audience": "therapist", "category": category, "severity": severity,
         "message": f"Risk flagged: {label} ({severity}). The clinical team has been alerted; "

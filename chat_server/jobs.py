@@ -25,11 +25,6 @@ from clinical.escalation import (
 from clinical.risk import Source
 
 log = logging.getLogger(__name__)
-CATEGORY_LABEL = {
-    "suicidal_ideation": "suicidal ideation", "suicide_plan_or_intent": "suicide plan or intent",
-    "self_harm": "self-harm", "harm_to_others": "harm to others", "safeguarding_child": "safeguarding (child)",
-    "safeguarding_adult": "safeguarding (adult)", "domestic_abuse": "domestic abuse",
-}
 
 
 async def tick(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> None:
@@ -68,7 +63,7 @@ async def escalate(cfg: Config, pool: asyncpg.Pool, redis: Redis) -> int:
 
 def alert_mail(cfg: Config, row: asyncpg.Record, level: int) -> tuple[str, str]:
     """Subject and body. No patient details by e-mail: the dashboard has them, behind a login."""
-    label = CATEGORY_LABEL.get(row["category"], row["category"])
+    label = alerting.category_label(row["category"])
     prefix = "ESCALATED: " if level > 0 else ""
     subject = f"{prefix}{row['severity'].upper()} risk alert #{row['id']}: {label}"
     body = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -60,8 +61,6 @@ async def sessions(request: web.Request) -> web.Response:
 @routes.get("/api/sessions/{appointment_id}")
 @auth.requires(Role.PATIENT, Role.THERAPIST, Role.SUPERVISOR)
 async def session(request: web.Request) -> web.Response:
-    from dataclasses import asdict
-
     appt = await readable(request)
     return web.json_response(appointment_json(asdict(appt)))
 
