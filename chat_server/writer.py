@@ -68,8 +68,6 @@ class _Shard:
                 backoff = min(backoff * 2, 2.0)
 
     async def _commit(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
-        # Stable sort by room: each room's order is kept, counter locks are taken in one order.
-        batch.sort(key=lambda item: item[0].room)
         messages = [m for m, _ in batch]
         started = time.perf_counter()
         assert self.conn is not None

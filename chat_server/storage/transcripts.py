@@ -43,7 +43,7 @@ APPEND_SQL = "SELECT idx, status, seq, created_at FROM append_messages($1, $2, $
 
 
 async def append(conn: asyncpg.Connection, batch: Sequence[NewMessage]) -> list[AppendResult]:
-    """Store a batch in one transaction (group commit). The batch must be sorted by room."""
+    """Store a batch in one transaction (group commit); one result per message, in batch order."""
     rows = await conn.fetch(
         APPEND_SQL,
         [m.room for m in batch], [m.client_id for m in batch], [m.sender for m in batch],

@@ -1,0 +1,94 @@
+"""The group-commit append (storage layer): one batch, many rooms, every outcome per message."""
+
+from __future__ import annotations
+
+import asyncio
+
+from chat_server.storage import care, transcripts
+from chat_server.storage.transcripts import AppendResult, NewMessage
+from clinical.records import Role
+from tests.conftest import People
+
+
+def msg(room: int, cid: str, sender: int, text: str = "hello", corrects: int | None = None,
+        role: str = "patient") -> NewMessage:
+    return NewMessage(room, cid, sender, role, text, corrects)
+
+
+async def append(pool, batch: list[NewMessage]) -> list[AppendResult]:  # type: ignore[no-untyped-def]
+    async with pool.acquire() as conn:
+        return await transcripts.append(conn, batch)
+
+
+async def test_a_mixed_batch_gets_one_verdict_per_message_in_input_order(people: People, pool) -> None:  # type: ignore[no-untyped-def]
+    p1, p2, p3 = [await people.user(Role.PATIENT) for _ in range(3)]
+    t1, t2, t3 = [await people.user(Role.THERAPIST) for _ in range(3)]
+    live1 = await people.appointment(p1, t1, live=True)
+    live2 = await people.appointment(p2, t2, live=True)
+    booked = await people.appointment(p3, t3)
+    [earlier] = await append(pool, [msg(live1.id, "old", p1.id)])
+    assert (earlier.status, earlier.seq) == ("ok", 1)
+
+    batch = [
+        msg(live2.id, "b1", p2.id),              # rooms interleaved: order kept per room
+        msg(live1.id, "a1", p1.id),
+        msg(live2.id, "b2", p2.id),
+        msg(live1.id, "old", p1.id),             # already stored
+        msg(live1.id, "a1", p1.id),              # twice in one batch
+        msg(booked.id, "c1", p3.id),             # not started
+        msg(999_999_999, "x1", p1.id),           # no such session
+        msg(live1.id, "fix", p1.id, corrects=1),
+        msg(live1.id, "bad", p1.id, corrects=99),
+        msg(live1.id, "theirs", t1.id, corrects=1, role="therapist"),
+        msg(live2.id, "b3", p2.id),
+    ]
+    got = [(r.status, r.seq) for r in await append(pool, batch)]
+    assert got == [
+        ("ok", 1), ("ok", 2), ("ok", 2), ("duplicate", 1), ("duplicate", 2), ("not_started", None),
+        ("session_ended", None), ("ok", 3), ("unknown_message", None), ("forbidden", None), ("ok", 3),
+    ]
+    rows = await pool.fetch("SELECT appointment_id, seq, client_id FROM messages WHERE appointment_id = ANY($1)"
+                            " ORDER BY appointment_id, seq", [live1.id, live2.id, booked.id])
+    assert [(r["appointment_id"], r["seq"], r["client_id"]) for r in rows] == [
+        (live1.id, 1, "old"), (live1.id, 2, "a1"), (live1.id, 3, "fix"),
+        (live2.id, 1, "b1"), (live2.id, 2, "b2"), (live2.id, 3, "b3"),
+    ]
+    counters = dict(await pool.fetch("SELECT id, last_seq FROM appointments WHERE id = ANY($1)",
+                                     [live1.id, live2.id, booked.id]))
+    assert counters == {live1.id: 3, live2.id: 3, booked.id: 0}
+
+
+async def test_a_duplicate_reports_the_original_time(people: People, pool) -> None:  # type: ignore[no-untyped-def]
+    p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+    appt = await people.appointment(p, t, live=True)
+    [first] = await append(pool, [msg(appt.id, "once", p.id)])
+    [again] = await append(pool, [msg(appt.id, "once", p.id, text="changed on resend")])
+    assert (again.status, again.seq, again.at) == ("duplicate", first.seq, first.at)
+    assert await pool.fetchval("SELECT body FROM messages WHERE appointment_id = $1", appt.id) == "hello"
+
+
+async def test_an_ended_session_takes_nothing(people: People, pool) -> None:  # type: ignore[no-untyped-def]
+    p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+    appt = await people.appointment(p, t, live=True)
+    assert await care.end_session(pool, appt.id, t.id) is not None
+    [r] = await append(pool, [msg(appt.id, "late", p.id)])
+    assert (r.status, r.seq) == ("session_ended", None)
+    assert await pool.fetchval("SELECT count(*) FROM messages WHERE appointment_id = $1", appt.id) == 0
+
+
+async def test_concurrent_writers_to_one_room_never_share_or_skip_a_seq(people: People, pool) -> None:  # type: ignore[no-untyped-def]
+    """Two processes' writers append to the same rooms at once (therapist and patient on
+    different web processes): seqs stay dense and unique, nobody deadlocks."""
+    pairs = [(await people.user(Role.PATIENT), await people.user(Role.THERAPIST)) for _ in range(3)]
+    rooms = [(await people.appointment(p, t, live=True)).id for p, t in pairs]
+
+    async def writer(tag: str, reverse: bool) -> None:
+        for n in range(30):
+            order = rooms[::-1] if reverse else rooms  # opposite orders would deadlock without the sorted lock
+            await append(pool, [msg(r, f"{tag}-{n}-{r}", pairs[0][0].id) for r in order])
+
+    await asyncio.gather(writer("a", False), writer("b", True))
+    for r in rooms:
+        seqs = [row["seq"] for row in await pool.fetch("SELECT seq FROM messages WHERE appointment_id = $1 ORDER BY seq", r)]
+        assert seqs == list(range(1, 61))
+        assert await pool.fetchval("SELECT last_seq FROM appointments WHERE id = $1", r) == 60
