@@ -102,6 +102,8 @@ class Screener:
                 parts.append((p, part_vecs[k]))
                 k += 1
             truncated = len(texts[i].split()) > _LONG_WORDS
-            assessment = model.assess(whole[row], parts, truncated=truncated, text=texts[i])
+            assessment = model.assess(
+                whole[row], parts, truncated=truncated, text=texts[i], source=source
+            )
             out[i] = combine(rules[i], assessment)
         return out

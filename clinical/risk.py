@@ -30,11 +30,13 @@ from clinical import risk_lexicon as lex
 from clinical import risk_rules as rules
 
 __all__ = [
+    "FALSE_ALARM_REASONS",
     "Category",
     "Finding",
     "Screening",
     "Severity",
     "Source",
+    "false_alarm_reasons",
     "screen_phq9_item9",
     "screen_text",
 ]
@@ -311,6 +313,10 @@ _IDIOM_SOURCES: tuple[str, ...] = (
     r"(?:to|till|until) death",
     r"(?:die|dying) for (?:my|a|the|some|them|him|her)",
     r"death of me",
+    # "this homework is killing me", "my back's killing me" - not "he is killing me"
+    r"(?<!he )(?<!she )(?<!they )(?<!partner )(?<!husband )(?<!wife )(?<!boyfriend )"
+    r"(?<!girlfriend )(?:is|are|was|were|its|s|keeps|kept) (?:absolutely |literally |slowly )?"
+    r"killing me(?! (?:if|when|with|and|he|she))",
     r"(?:phone|battery|plants?|laptop|car|flowers) (?:is|are|was|keeps)? ?(?:dying|dead|died)",
     r"(?:killing|kill|killed) myself (?:trying|to get|at work|working|laughing|over|at the gym|"
     r"with work|for)",
@@ -513,38 +519,51 @@ def _topic_not_experience(doc: _Doc, a: int, b: int) -> bool:
     return False
 
 
-def _accept(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> bool:
+def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str | None:
+    """Why a match does not count ("negation", "history", ...), or None when it does.
+
+    The reasons in :data:`FALSE_ALARM_REASONS` are the ones a clinician would
+    give for setting the words aside; ``context``, ``unless`` and ``urge`` only
+    say that this particular rule does not apply."""
     rule = c.rule
     if any(i in doc.masked for i in range(a, b)):
-        return False
+        return "idiom"
     if c.veto is not None:
         lo, hi = _scope(doc, c, a)
         if c.veto.search(doc.norm, doc.offsets[lo], _end_offset(doc, hi)):
-            return False
-    if _topic_not_experience(doc, a, b) or _asked_and_denied(doc, a):
-        return False
+            return "benign context"
+    if _topic_not_experience(doc, a, b):
+        return "topic"
+    if _asked_and_denied(doc, a):
+        return "question answered no"
     if rule.context is not None and not rules.CONTEXTS[rule.context].search(doc.norm):
-        return False
+        return "context"
     if rule.unless is not None and rules.CONTEXTS[rule.unless].search(doc.norm):
-        return False
+        return "unless"
     if rule.negation and _negated(doc, a, b):
-        return False
+        return "negation"
     if rule.act and _desired_not_done(doc, a):
-        return False
+        return "urge"
     if rule.history and _historical(doc, a):
-        return False
+        return "history"
     check_subject = rule.subject if rule.subject is not None else c.category in _PERSONAL
     if check_subject and _other_subject(doc, a, b, source):
-        return False
+        return "someone else"
     if c.category in _PERSONAL and _hypothetical(doc, a):
-        return False
+        return "hypothetical"
     if rule.jokes and c.category in _JOKEABLE and _joke(doc, a, b):
-        return False
+        return "joke"
     if c.category in _ACCIDENTAL and _accidental(doc, a, b, c.category is Category.SELF_HARM):
-        return False
+        return "accident"
     if c.category is Category.SUICIDE_PLAN and _benign_absence(doc, a):
-        return False
-    return not _quoted_from_someone_else(doc, a)
+        return "benign absence"
+    if _quoted_from_someone_else(doc, a):
+        return "someone else's words"
+    return None
+
+
+def _accept(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> bool:
+    return _rejection(doc, c, a, b, source) is None
 
 
 # ---------------------------------------------------------------- fast path
@@ -712,6 +731,57 @@ def _triggers(text: str, spans: list[tuple[int, int]]) -> tuple[str, ...]:
         if piece not in seen:
             seen.append(piece)
     return tuple(seen)
+
+
+FALSE_ALARM_REASONS = frozenset(
+    {
+        "idiom",
+        "benign context",
+        "topic",
+        "question answered no",
+        "negation",
+        "history",
+        "someone else",
+        "hypothetical",
+        "joke",
+        "accident",
+        "benign absence",
+        "someone else's words",
+    }
+)
+
+
+def false_alarm_reasons(text: str, source: Source = Source.SESSION) -> tuple[str, ...]:
+    """Why risk words in ``text`` were set aside, when the rules flag nothing.
+
+    A rule matched, but a clinician would not count it: "I'm not suicidal"
+    (negation), "I used to self-harm years ago" (history), "this homework is
+    killing me" (idiom), "my friend cuts" (someone else), a quoted screening
+    question answered no. A concept rule counts only when its other parts are
+    there too. Empty when the rules found risk, or nothing to set aside. The
+    learned layer uses this to hold back its weak hits
+    (:func:`clinical.risk_model.combine`)."""
+    if not text or not text.strip() or not _may_hold_risk(text):
+        return ()
+    doc = _Doc(text)
+    reasons: list[str] = []
+    for c in _RULES:
+        for m in c.regex.finditer(doc.norm):
+            a, b = doc.token_span(m)
+            why = _rejection(doc, c, a, b, source)
+            if why is None:
+                if not c.parts or _co_occurring(doc, c, a, source) is not None:
+                    return ()
+                continue
+            if why not in FALSE_ALARM_REASONS:
+                continue
+            if c.parts and _co_occurring(doc, c, a, source) is None:
+                continue
+            if why not in reasons:
+                reasons.append(why)
+    if doc.masked and "idiom" not in reasons:
+        reasons.append("idiom")  # "this homework is killing me": no rule needs to match
+    return tuple(reasons)
 
 
 def screen_phq9_item9(score: int) -> Screening:

@@ -675,7 +675,6 @@ GATE_STOP = frozenset(
         "go",
         "goes",
         "going",
-        "gone",
         "went",
         "will",
         "would",

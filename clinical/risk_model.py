@@ -7,6 +7,12 @@ give a probability of risk, a severity and a category. :func:`combine` keeps
 every rule finding as it is and adds a finding when the rules are silent and
 the model is confident.
 
+The rules also say when they set risk words aside (negation, history, an
+idiom, someone else, a quotation: :func:`clinical.risk.false_alarm_reasons`).
+Then only a strong model score flags: those filters are what a clinician would
+use to dismiss the message, and the embedding cannot see them ("I'm not
+suicidal" sits next to "I'm suicidal" in the vector space).
+
 Pure: no I/O, no clock. The weights arrive as parsed JSON
 (``clinical/risk_model_weights.json``, written by ``scripts/train_risk_model.py``)
 and the vectors from the caller.
@@ -22,7 +28,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from clinical.risk import Category, Finding, Screening, Severity
+from clinical.risk import Category, Finding, Screening, Severity, Source, false_alarm_reasons
 
 __all__ = [
     "Assessment",
@@ -33,7 +39,7 @@ __all__ = [
     "split_sentences",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Vector = NDArray[np.float32]
 
 
@@ -77,6 +83,7 @@ class Assessment:
     category: Category
     severity: Severity
     trigger: str
+    held_back: tuple[str, ...] = ()  # the rules' false-alarm reasons; only a strong score flags
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,7 @@ class RiskModel:
     threshold: float  # flag at risk >= threshold (chosen on training folds)
     sentence_threshold: float  # one sentence of a longer message flags it on its own
     urgent_threshold: float  # URGENT when P(urgent) >= this, else the likelier of the rest
+    veto_threshold: float  # when the rules set risk words aside, flag only at risk >= this
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> RiskModel:
@@ -103,6 +111,7 @@ class RiskModel:
             threshold=float(obj["threshold"]),
             sentence_threshold=float(obj["sentence_threshold"]),
             urgent_threshold=float(obj["urgent_threshold"]),
+            veto_threshold=float(obj["veto_threshold"]),
         )
         for s in model.severity.labels:
             Severity(s)
@@ -124,6 +133,7 @@ class RiskModel:
         *,
         truncated: bool = False,
         text: str = "",
+        source: Source = Source.SESSION,
     ) -> Assessment:
         """Decide on one message from its embedding.
 
@@ -135,20 +145,30 @@ class RiskModel:
         than the message's, because a sentence loses its context ("not now");
         at ``threshold`` when the encoder cut the message (``truncated``, past
         128 tokens) and the whole was never seen.
+
+        When the rules set risk words aside in the text that flagged (the
+        message, or the part that flagged it on its own), the score must also
+        reach ``veto_threshold``: "I'm not suicidal, just fed up" scores high
+        for risk, and the negation is what says it is not.
         """
         whole = np.asarray(message, dtype=np.float64).reshape(1, self.dim)
         risk = float(self.risk_scores(whole)[0])
         confident = risk >= self.threshold
-        trigger, basis = text.strip(), whole
+        trigger, basis, basis_text = text.strip(), whole, text
         if parts:
-            vecs = np.vstack([np.asarray(v, dtype=np.float64).reshape(1, self.dim) for _, v in parts])
+            vecs = np.vstack(
+                [np.asarray(v, dtype=np.float64).reshape(1, self.dim) for _, v in parts]
+            )
             scores = self.risk_scores(vecs)
             k = int(np.argmax(scores))
             trigger = parts[k][0]
             part_bar = self.threshold if truncated else self.sentence_threshold
             if not confident and scores[k] >= part_bar:
-                confident, basis = True, vecs[k : k + 1]
+                confident, basis, basis_text = True, vecs[k : k + 1], parts[k][0]
             risk = max(risk, float(scores[k]))
+        held_back = false_alarm_reasons(basis_text, source) if confident else ()
+        if held_back and risk < self.veto_threshold:
+            confident = False
         sev_p = self.severity.probabilities(basis)[0]
         cat_p = self.category.probabilities(basis)[0]
         return Assessment(
@@ -157,6 +177,7 @@ class RiskModel:
             category=Category(self.category.labels[int(np.argmax(cat_p))]),
             severity=self._severity(sev_p),
             trigger=trigger,
+            held_back=held_back,
         )
 
     def _severity(self, p: NDArray[np.float64]) -> Severity:
@@ -172,8 +193,8 @@ def combine(rules: Screening, model: Assessment | None) -> Screening:
 
     When the rules found nothing, a confident model adds one finding, with the
     model's category and severity and the riskiest sentence as its trigger.
-    A weak model score never flags. The rule engine keeps its negation, history
-    and idiom filters private, so they cannot veto a model hit here.
+    A weak model score never flags, nor does a moderate one where the rules set
+    risk words aside (:meth:`RiskModel.assess` decides that).
     """
     if rules.is_risk or model is None or not model.confident:
         return rules

