@@ -30,6 +30,9 @@ class Config:
     ws_queue_frames: int = 512
     shutdown_grace_seconds: float = 5.0
     db_pool_max: int = 10
+    # Group commit: writer connections per process, and how long a batch may wait for company.
+    writer_shards: int = 1
+    commit_linger_ms: float = 2.0
     # Risk escalation and mail.
     ack_timeout_seconds: float = 300.0
     duty_team_email: str = "duty-team@cbt.local"

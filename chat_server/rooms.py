@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from chat_server import metrics
-from chat_server.protocol import CloseCode, Codec, Limits, Message, TokenBucket, encode_obj
+from chat_server.protocol import Ack, CloseCode, Codec, Limits, Message, TokenBucket, encode_obj
 from clinical.records import Appointment, User
 from clinical.sessions import RoomRole
 
@@ -27,7 +27,7 @@ class Conn:
     so a slow reader never holds up anyone else."""
 
     __slots__ = (
-        "closing", "codec", "conn_id", "frame_bucket", "last_seq", "last_typing", "live",
+        "closing", "codec", "conn_id", "frame_bucket", "inflight", "last_seq", "last_typing", "live",
         "max_queue", "msg_bucket", "out", "presence_id", "presence_key", "role", "room",
         "user", "violations", "wake", "writer", "ws",
     )
@@ -44,6 +44,9 @@ class Conn:
         self.role: RoomRole | None = None
         self.last_seq = 0
         self.live = False  # False while replaying: the hub leaves it alone
+        # client_ids this connection sent that are not yet in its stream: when one comes
+        # through the hub it is acked in its place instead of being sent back to its author.
+        self.inflight: set[str] = set()
         self.msg_bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
         self.frame_bucket = TokenBucket(limits.frames_per_second, limits.frame_burst)
         self.violations = 0
@@ -67,14 +70,18 @@ class Conn:
         self.out.append(data)
         self.wake.set()
 
-    def deliver(self, seq: int, frames: dict[Codec, str | bytes], make: Callable[[Codec], str | bytes]) -> None:
-        """Deliver message `seq` if it is the next one this connection needs."""
-        if not self.live or seq != self.last_seq + 1:
+    def deliver(self, msg: Message, frames: dict[Codec, str | bytes], make: Callable[[Codec], str | bytes]) -> None:
+        """Deliver `msg` if it is the next one this connection needs."""
+        if not self.live or msg.seq != self.last_seq + 1:
+            return
+        self.last_seq = msg.seq
+        if self.inflight and msg.client_id in self.inflight and msg.sender == self.user.id:
+            self.inflight.discard(msg.client_id)
+            self.enqueue(encode_obj(Ack(msg.client_id, msg.seq, msg.at_ms, False).to_obj(), self.codec))
             return
         data = frames.get(self.codec)
         if data is None:
             data = frames[self.codec] = make(self.codec)
-        self.last_seq = seq
         self.enqueue(data)
 
     def enqueue_message(self, msg: Message) -> None:
@@ -166,7 +173,7 @@ class Room:
             return encode_obj(obj, codec)
 
         for conn in self.conns:
-            conn.deliver(msg.seq, frames, make)
+            conn.deliver(msg, frames, make)
 
     def broadcast(self, frame: ServerFrame, skip: Conn | None = None) -> None:
         frames: dict[Codec, str | bytes] = {}

@@ -265,19 +265,27 @@ class Session:
             self.held = (client_id, now + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
             raise Reject(ErrorCode.OVERLOADED, "the server is busy; resend with the same client_id shortly",
                          retry_after=OVERLOAD_RETRY_S, ref=client_id, violation=False) from None
+        conn.inflight.add(client_id)
         fut.add_done_callback(lambda f: self.stored(client_id, f))
 
     def stored(self, client_id: str, fut: asyncio.Future[AppendResult]) -> None:
+        """The writer's verdict. A stored message is acked by the room's hub in its place in
+        this connection's stream (Conn.deliver), possibly after a gap is filled; errors and
+        duplicates are answered here."""
         conn = self.conn
+        if fut.cancelled() or fut.exception() is not None or fut.result().status != "ok":
+            conn.inflight.discard(client_id)
         if fut.cancelled() or fut.exception() is not None:
             if self.held is None:
                 self.held = (client_id, self.loop.time() + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
             self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id", client_id, OVERLOAD_RETRY_S)
             return
         res = fut.result()
-        if res.status in ("ok", "duplicate"):
+        if res.status == "ok":
+            return
+        if res.status == "duplicate":
             assert res.seq is not None and res.at is not None
-            conn.send(Ack(client_id, res.seq, int(res.at.timestamp() * 1000), res.status == "duplicate"))
+            conn.send(Ack(client_id, res.seq, int(res.at.timestamp() * 1000), True))
         else:
             code, message = STORE_ERRORS.get(res.status, (ErrorCode.INTERNAL, "could not store the message"))
             self.error(code, message, client_id)

@@ -160,6 +160,11 @@ class Peer:
                     book.on_deliver(obj["client_id"], t)
             elif typ == "ack":
                 self.frames.pop(obj["client_id"], None)
+                seq = obj["seq"]
+                if seq > self.last_seq and not obj.get("duplicate"):  # in the stream in place of our msg
+                    if seq != self.last_seq + 1 and book is not None:
+                        book.seq_gaps += 1
+                    self.last_seq = seq
                 if book is not None:
                     book.on_ack(obj, t)
             elif typ == "error":

@@ -163,6 +163,10 @@ class LiveSession(User):
                         pass
             elif typ == "ack":
                 cid = obj["client_id"]
+                if obj["seq"] > peer.last_seq and not obj.get("duplicate"):  # in place of our own msg
+                    if obj["seq"] != peer.last_seq + 1:
+                        fire("delivery", t, 0, ProtocolFailure("gap: a seq was skipped (lost or out of order)"))
+                    peer.last_seq = obj["seq"]
                 started = self.ack_wait.pop(cid, None)
                 if started is not None:
                     fire("ack", t, (t - started) * 1000.0)

@@ -43,15 +43,20 @@ APPEND_SQL = "SELECT idx, status, seq, created_at FROM append_messages($1, $2, $
 
 
 async def append(conn: asyncpg.Connection, batch: Sequence[NewMessage]) -> list[AppendResult]:
-    """Store a batch in one transaction (group commit); one result per message, in batch order."""
+    """Store a batch in one transaction (group commit); one result per message, in batch order.
+
+    The function takes each room's counter lock as it reaches the room, so messages go in
+    sorted by room (stably: a room's own order is kept): every writer locks in one order."""
+    order = sorted(range(len(batch)), key=lambda i: batch[i].room)
+    ordered = [batch[i] for i in order]
     rows = await conn.fetch(
         APPEND_SQL,
-        [m.room for m in batch], [m.client_id for m in batch], [m.sender for m in batch],
-        [m.role for m in batch], [m.text for m in batch], [m.corrects for m in batch],
+        [m.room for m in ordered], [m.client_id for m in ordered], [m.sender for m in ordered],
+        [m.role for m in ordered], [m.text for m in ordered], [m.corrects for m in ordered],
     )
     out: list[AppendResult] = [AppendResult("internal", None, None)] * len(batch)
     for r in rows:
-        out[r["idx"] - 1] = AppendResult(r["status"], r["seq"], r["created_at"])
+        out[order[r["idx"] - 1]] = AppendResult(r["status"], r["seq"], r["created_at"])
     return out
 
 

@@ -282,7 +282,10 @@ class Peer:
         self.phase = ""  # set by the test; stamped on acks and errors
         # What was received.
         self.last_seq = 0
-        self.delivered: list[dict[str, Any]] = []  # msg frames accepted, in order, over all connections
+        self.role = ""  # from the welcome
+        # The transcript as this peer saw it, in order, over all connections: msg frames, and
+        # its own messages as they were acked in their place in the stream.
+        self.delivered: list[dict[str, Any]] = []
         self.anomalies: list[str] = []  # msg frames out of order or doubled
         self.frames: list[dict[str, Any]] = []  # every non-msg frame
         self.welcomes: list[dict[str, Any]] = []
@@ -427,10 +430,19 @@ class Peer:
                 self.last_seq = seq
                 self.delivered.append(frame)
             return
+        if kind == "ack" and not frame["duplicate"] and frame["seq"] > self.last_seq:
+            # Our own message, acked in its place in the stream (its text is not sent back).
+            seq = frame["seq"]
+            if seq != self.last_seq + 1:
+                self.anomalies.append(f"{self.name}: got ack seq {seq} after {self.last_seq} (conn {gen})")
+            self.last_seq = seq
+            self.delivered.append({"type": "msg", "seq": seq, "client_id": frame["client_id"], "role": self.role,
+                                   "text": self.texts.get(frame["client_id"]), "own": True})
         frame["_phase"] = self.phase
         self.frames.append(frame)
         if kind == "welcome":
             self.welcomes.append(frame)
+            self.role = frame["role"]
         elif kind == "ack":
             self.acks.setdefault(frame["client_id"], []).append(frame)
             self.pending.pop(frame["client_id"], None)
@@ -530,7 +542,7 @@ async def verify_room(pool: asyncpg.Pool, room: int, peers: Sequence[Peer], *, s
                 assert ack["seq"] == row["seq"], f"{p.name}: {cid} acked as {ack['seq']}, stored as {row['seq']}"
                 assert ack["at_ms"] == int(row["created_at"].timestamp() * 1000)
             # Every ack after the first is a duplicate and says so.
-            assert [a["duplicate"] for a in p.acks[cid][1:]] == [True] * (len(p.acks[cid]) - 1)
+            assert [a["duplicate"] for a in p.acks[cid][1:]] == [True] * (len(p.acks[cid]) - 1), (cid, p.acks[cid])
         if send_order:
             mine = [by_cid[cid]["seq"] for cid in p.order]
             assert mine == sorted(mine), f"{p.name}: stored out of send order: {mine}"

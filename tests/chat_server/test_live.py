@@ -49,6 +49,30 @@ async def test_message_is_stored_before_ack_and_delivered(client, people: People
     assert got["role"] == "patient"
 
 
+async def test_the_sender_gets_the_ack_in_its_messages_place_not_the_message(client, people: People, pool) -> None:
+    """Each connection's stream is every seq once, in order: other people's messages as
+    `msg`, its own as the `ack` (the text is not sent back to its author)."""
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    await t.say("how was the week?", "t-1")
+    await p.expect("msg", seq=1)
+    await p.say("hard", "p-2")
+    await p.say("but I did the diary", "p-3")
+    await t.say("well done", "t-4")
+    await p.expect("msg", seq=4)
+    await t.expect("msg", seq=3)
+    await t.expect("ack", seq=4)
+    stream = [(f["type"], f["seq"], f["client_id"]) for f in p.frames if f["type"] in ("msg", "ack")]
+    assert stream == [("msg", 1, "t-1"), ("ack", 2, "p-2"), ("ack", 3, "p-3"), ("msg", 4, "t-4")]
+    assert [(f["type"], f["seq"]) for f in t.frames if f["type"] in ("msg", "ack")] == [
+        ("ack", 1), ("msg", 2), ("msg", 3), ("ack", 4)]
+    # A resend after a lost ack: no second ack in the stream, a duplicate ack instead.
+    await p.say("hard", "p-2")
+    again = await p.expect("ack", client_id="p-2", duplicate=True)
+    assert again["seq"] == 2
+
+
 async def test_duplicate_send_is_stored_once_and_acked_with_the_original_seq(client, people: People, pool) -> None:
     appt, p, t = await pair(client, people)
     await p.join(appt.id)
