@@ -1,8 +1,8 @@
 """Fan-out between web processes through Redis pub/sub: a fast path, never the record.
 
 Everything a process has to tell the others after a group commit (messages, typing,
-presence, receipts, session events) goes out as ONE pub/sub message: a msgpack list of
-(room, event) pairs on the channel `cbt:fanout`. Per-event costs in redis-py (packing a
+presence, receipts, session events) goes out as ONE pub/sub message on the channel
+`cbt:fanout`: the sender's id, a newline, and a msgpack list of (room, event) pairs. Per-event costs in redis-py (packing a
 command, parsing a reply, parsing each delivered message in Python) were the largest
 part of the server's CPU with a channel per room; a batch pays them once. Every process
 decodes every batch (msgpack, in C) and keeps the events of rooms it has members in.
@@ -34,15 +34,17 @@ OnReconnect = Callable[[], None]
 
 
 def payload(origin: str, events: Iterable[tuple[int, Event]]) -> bytes:
-    """One fan-out message: who sent it, and its (room, event) pairs in order."""
-    packed = msgpack.packb([origin, [[room, event] for room, event in events]], use_bin_type=True)
-    assert isinstance(packed, bytes)
-    return packed
+    """One fan-out message: who sent it (a plain prefix, so a process can skip its own
+    batches without decoding them), a newline, then its (room, event) pairs in order."""
+    packed = msgpack.packb([[room, event] for room, event in events], use_bin_type=True)
+    assert isinstance(packed, bytes) and "\n" not in origin
+    return origin.encode() + b"\n" + packed
 
 
 class Fanout:
     def __init__(self, redis: Redis, proc_id: str, on_event: OnEvent, on_reconnect: OnReconnect) -> None:
         self.redis, self.proc_id = redis, proc_id
+        self._origin = proc_id.encode()
         self.on_event, self.on_reconnect = on_event, on_reconnect
         self.rooms: set[int] = set()
         # Other channels this process listens to, with their handlers (e.g. alert changes).
@@ -110,28 +112,36 @@ class Fanout:
             return
         name = msg["channel"]
         name = name.decode() if isinstance(name, bytes) else str(name)
+        data = msg["data"]
+        if name == FANOUT_CHANNEL:
+            if not isinstance(data, bytes):
+                return
+            origin, sep, body = data.partition(b"\n")
+            if origin == self._origin:
+                return  # our own events were delivered locally
+            try:
+                events = msgpack.unpackb(body, raw=False) if sep else None
+            except (ValueError, TypeError, msgpack.UnpackException):
+                events = None
+            if not isinstance(events, list):
+                log.warning("malformed fan-out batch")
+                return
+            rooms = self.rooms
+            for item in events:
+                try:
+                    room, event = item
+                except (TypeError, ValueError):
+                    continue
+                if room in rooms and isinstance(event, dict):
+                    self.on_event(room, event)
+            return
+        handler = self.extra.get(name)
+        if handler is None:
+            return
         try:
-            data = msgpack.unpackb(msg["data"], raw=False)
+            decoded = msgpack.unpackb(data, raw=False)
         except (ValueError, TypeError, msgpack.UnpackException):
             log.warning("undecodable fan-out message", extra={"channel": name})
             return
-        if name != FANOUT_CHANNEL:
-            handler = self.extra.get(name)
-            if handler is not None and isinstance(data, dict):
-                handler(data)
-            return
-        try:
-            origin, events = data
-        except (TypeError, ValueError):
-            log.warning("malformed fan-out batch")
-            return
-        if origin == self.proc_id:
-            return  # our own events were delivered locally
-        rooms = self.rooms
-        for item in events:
-            try:
-                room, event = item
-            except (TypeError, ValueError):
-                continue
-            if room in rooms and isinstance(event, dict):
-                self.on_event(room, event)
+        if isinstance(decoded, dict):
+            handler(decoded)
