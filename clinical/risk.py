@@ -488,6 +488,17 @@ def _quoted_from_someone_else(doc: _Doc, a: int) -> bool:
     return bool(lex.QUOTE_AFTER_OTHER.search(after))
 
 
+def _thought_exercise(doc: _Doc, a: int) -> bool:
+    """Quoted words worked on in a CBT exercise: "thought: 'they'd be better off without
+    me'. belief 40%. alternative: ..." (a thought labelled before the quote, and the
+    work on it — a rating, evidence, an alternative — somewhere in the message)."""
+    q = doc.quoted[a]
+    if q is None:
+        return False
+    before = doc.words(max(doc.sentence[q], q - 6), q)
+    return bool(lex.THOUGHT_LABEL.search(before)) and bool(lex.THOUGHT_WORK.search(doc.norm))
+
+
 def _accidental(doc: _Doc, a: int, b: int, self_harm: bool) -> bool:
     """An accident marker near the phrase ("burnt myself on the oven", "cut it chopping")."""
     lo = max(doc.sentence[a], a - 6)
@@ -559,6 +570,8 @@ def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str |
         return "benign absence"
     if _quoted_from_someone_else(doc, a):
         return "someone else's words"
+    if _thought_exercise(doc, a):
+        return "thought record"
     return None
 
 
@@ -747,6 +760,7 @@ FALSE_ALARM_REASONS = frozenset(
         "accident",
         "benign absence",
         "someone else's words",
+        "thought record",
     }
 )
 

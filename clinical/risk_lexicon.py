@@ -492,7 +492,8 @@ ACCIDENT_EXPLICIT = re.compile(
 ACCIDENT = re.compile(
     r"\b(?:by accident|accidentally|accidental|by mistake|clumsy|messing about|play fighting|"
     r"playing|at the gym|football|rugby|boxing|training|on the oven|on the stove|on the iron|"
-    r"on the kettle|on the pan|cooking|chopping|ironing)\b"
+    r"on the kettle|on the pan|cooking|chopping|ironing|gardening|thorns?|"
+    r"rose bush|(?:the|my|our) (?:cat|cats|dog|dogs|kitten|puppy|hamster|rabbit))\b"
 )
 
 #: Someone else's words (song, film, a person) quoted; a risk phrase inside is not the patient's.
@@ -506,6 +507,19 @@ QUOTE_SELF = re.compile(r"\b(?:thought|thoughts|think|thinking|belief|i said|i t
 QUOTE_AFTER_OTHER = re.compile(
     r"^(?:\S+ ){0,2}(?:is what |was what )?(?:my |the |a |her |his )?"
     r"(?:\S+ ){0,2}(?:said|says|say|goes|sang|sings|wrote)\b"
+)
+
+#: A CBT exercise written out: a thought quoted back and worked on (rated,
+#: evidence for or against, an alternative). Risk words quoted inside it are
+#: the exercise's material, not a disclosure.
+THOUGHT_LABEL = re.compile(
+    r"\b(?:thought|thoughts|hot thought|automatic thought|negative thought|nat|belief|"
+    r"prediction|predicted|thinking trap|cognitive distortion)\b"
+)
+THOUGHT_WORK = re.compile(
+    r"\b(?:evidence (?:for|against)|belief \d+|believed? (?:it )?\d+|rated|re ?rated|\d+ ?%|"
+    r"\d+ percent|alternative|balanced|challeng\w*|reframe\w*|thought record|"
+    r"then (?:crossed|laughed))\b"
 )
 
 #: Before an act phrase: the patient wants / thinks about it, not did it.

@@ -1,9 +1,10 @@
-"""A learned recall net beside the rules: logistic heads over a sentence embedding.
+"""A learned recall net beside the rules: small heads over a sentence embedding.
 
 The rules (:mod:`clinical.risk`) are precise and explain themselves, but only
 see words in their lexicons; on fresh text they miss most risk. These heads
 read a 384-d sentence embedding (all-MiniLM-L6-v2, computed by an adapter) and
-give a probability of risk, a severity and a category. :func:`combine` keeps
+give a probability of risk (an ensemble of one-hidden-layer nets, :class:`Mlp`),
+a severity and a category (logistic, :class:`Head`). :func:`combine` keeps
 every rule finding as it is and adds a finding when the rules are silent and
 the model is confident.
 
@@ -20,6 +21,7 @@ and the vectors from the caller.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,13 +35,14 @@ from clinical.risk import Category, Finding, Screening, Severity, Source, false_
 __all__ = [
     "Assessment",
     "Head",
+    "Mlp",
     "RiskModel",
     "chunks",
     "combine",
     "split_sentences",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 Vector = NDArray[np.float32]
 
 
@@ -74,6 +77,80 @@ class Head:
         return out
 
 
+def _pack(a: NDArray[np.floating[Any]]) -> str:
+    """float16, little-endian, base64: a 384 x 256 matrix in ~260 KB of JSON, not 2 MB."""
+    return base64.b64encode(np.asarray(a, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _unpack(s: str, shape: tuple[int, ...]) -> NDArray[np.float64]:
+    flat = np.frombuffer(base64.b64decode(s), dtype="<f2").astype(np.float64)
+    if flat.size != int(np.prod(shape)):
+        raise ValueError(f"packed array of {flat.size} values does not fit shape {shape}")
+    return flat.reshape(shape)
+
+
+@dataclass(frozen=True)
+class Mlp:
+    """A small ensemble of one-hidden-layer nets (ReLU) giving P(risk): the mean of their sigmoids.
+
+    A linear head on a frozen embedding cannot separate a plan told obliquely
+    ("won't be needing the car after this week") from the same words in an
+    ordinary farewell; a hidden layer can, and averaging a few nets trained
+    from different seeds steadies the scores near the threshold.
+    """
+
+    labels: tuple[str, ...]
+    w1: NDArray[np.float64]  # (members, dim, hidden)
+    b1: NDArray[np.float64]  # (members, hidden)
+    w2: NDArray[np.float64]  # (members, hidden)
+    b2: NDArray[np.float64]  # (members,)
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any], dim: int) -> Mlp:
+        labels = tuple(str(x) for x in obj["labels"])
+        if len(labels) != 1:
+            raise ValueError(f"an mlp head has one label, not {len(labels)}")
+        hidden, members = int(obj["hidden"]), obj["members"]
+        w1 = np.stack([_unpack(m["w1"], (dim, hidden)) for m in members])
+        b1 = np.stack([np.asarray(m["b1"], dtype=np.float64) for m in members])
+        w2 = np.stack([np.asarray(m["w2"], dtype=np.float64) for m in members])
+        b2 = np.asarray([float(m["b2"]) for m in members], dtype=np.float64)
+        if not members or b1.shape[1:] != (hidden,) or w2.shape[1:] != (hidden,):
+            raise ValueError(f"mlp head shape does not fit {dim} x {hidden}")
+        return cls(labels, w1, b1, w2, b2)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "mlp",
+            "labels": list(self.labels),
+            "hidden": int(self.w1.shape[2]),
+            "members": [
+                {
+                    "w1": _pack(self.w1[k]),
+                    "b1": [round(float(v), 5) for v in self.b1[k]],
+                    "w2": [round(float(v), 5) for v in self.w2[k]],
+                    "b2": round(float(self.b2[k]), 5),
+                }
+                for k in range(len(self.b2))
+            ],
+        }
+
+    def probabilities(self, x: NDArray[np.floating[Any]]) -> NDArray[np.float64]:
+        """The ensemble's mean P(risk); ``x`` is (n, dim), the result (n, 1)."""
+        xf = np.asarray(x, dtype=np.float64)
+        total = np.zeros(len(xf))
+        for k in range(len(self.b2)):
+            h = np.maximum(xf @ self.w1[k] + self.b1[k], 0.0)
+            z = h @ self.w2[k] + self.b2[k]
+            total += 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+        out: NDArray[np.float64] = (total / len(self.b2)).reshape(-1, 1)
+        return out
+
+
+def head_from_json(obj: Mapping[str, Any], dim: int) -> Head | Mlp:
+    return Mlp.from_json(obj, dim) if obj.get("kind") == "mlp" else Head.from_json(obj, dim)
+
+
 @dataclass(frozen=True)
 class Assessment:
     """What the model says about one message, with the decision already taken."""
@@ -89,7 +166,7 @@ class Assessment:
 @dataclass(frozen=True)
 class RiskModel:
     dim: int
-    risk: Head
+    risk: Head | Mlp
     severity: Head  # labels are Severity values
     category: Head  # labels are Category values
     threshold: float  # flag at risk >= threshold (chosen on training folds)
@@ -105,7 +182,7 @@ class RiskModel:
         heads = obj["heads"]
         model = cls(
             dim=dim,
-            risk=Head.from_json(heads["risk"], dim),
+            risk=head_from_json(heads["risk"], dim),
             severity=Head.from_json(heads["severity"], dim),
             category=Head.from_json(heads["category"], dim),
             threshold=float(obj["threshold"]),
@@ -203,16 +280,44 @@ def combine(rules: Screening, model: Assessment | None) -> Screening:
 
 
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+-\s+|\s+(?=(?:and then|but then|anyway|so then)\b)")
+RUN_ON_WORDS = 24  # a "sentence" longer than this is split at commas into windows
+WINDOW_WORDS = 8  # a window is at least this long, so no window is a bare fragment
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences as exact substrings of ``text`` (stripped), empty ones dropped."""
-    out = []
+    """Sentences as exact substrings of ``text`` (stripped), empty ones dropped.
+
+    People type long lowercase run-ons with commas and no full stop ("had a nice
+    day, saw my nan, ... i think its the right place for it, anyway"); one
+    risky clause in forty words is diluted by mean pooling, so a sentence longer
+    than ``RUN_ON_WORDS`` is cut at its commas into windows of at least
+    ``WINDOW_WORDS`` words."""
+    out: list[str] = []
     for m in _SENTENCE.finditer(text):
         s = m.group().strip()
-        if any(c.isalnum() for c in s):
-            out.append(s)
+        if not any(c.isalnum() for c in s):
+            continue
+        out.extend(_windows(s) if len(s.split()) > RUN_ON_WORDS else (s,))
     return tuple(out)
+
+
+def _windows(sentence: str) -> tuple[str, ...]:
+    """Consecutive clauses of ``sentence`` grouped to >= WINDOW_WORDS words (exact substrings)."""
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(sentence)] + [len(sentence)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for end in cuts[1:]:
+        if len(sentence[start:end].split()) >= WINDOW_WORDS:
+            spans.append((start, end))
+            start = end
+    if start < len(sentence):
+        if spans and len(sentence[start:].split()) < WINDOW_WORDS // 2:
+            spans[-1] = (spans[-1][0], len(sentence))  # a short tail joins the window before it
+        else:
+            spans.append((start, len(sentence)))
+    pieces = (sentence[a:b].strip(" ,;-") for a, b in spans)
+    return tuple(p for p in pieces if any(c.isalnum() for c in p))
 
 
 def chunks(sentences: Sequence[str], max_words: int = 60) -> tuple[str, ...]:

@@ -245,6 +245,8 @@ RULES: tuple[Rule, ...] = (
         U,
         r"(?:bought|got|buying|getting|ordered) (?:loads of|a load of|lots of|boxes of|"
         r"packets of|packs of|loads|a lot of|extra|enough) <DRUG>",
+        veto=r"<BENIGNUSE>|pains?|aches?|cramps?|temperature|fever|for the (?:kids|baby)|"
+        r"(?:this|the) month",
     ),
     Rule(
         SP,
@@ -252,6 +254,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:have|got|ive got|keeping|keep|kept|stashed|hidden|hid) (?:[1-9]\d|[2-9]\d\d|loads of|"
         r"enough|a stash of|a box of|boxes of|a load of|a pile of|a bag of|all these) (?:\w+ )?<DRUG>"
         r"(?! left| remaining| to last| a day| per| prescribed| on repeat| in my prescription)",
+        veto=r"<BENIGNUSE>|pains?|aches?|cramps?|temperature|fever|for the (?:kids|baby)|"
+        r"(?:this|the) month",
     ),
     Rule(SP, U, r"<DRUG> (?:are |is )?(?:ready|lined up|counted out|saved|set aside)"),
     Rule(
@@ -322,6 +326,10 @@ RULES: tuple[Rule, ...] = (
         U,
         r"(?:wont|will not|not going to) (?:need|be needing) (?:it|them|this|anything|my \w+) "
         r"(?:after|anymore|any more|where im going|much longer)",
+        scope="sentence",
+        # a replacement or a reason: "work are giving me a van", "bought a bike"
+        veto=r"giving me|gave me|get(?:ting)? (?:a|an|my)|new|bought|replac\w*|sold|selling|"
+        r"van|company car|lease|hire car|courtesy car|instead|retir\w*|moving",
     ),
     Rule(
         SP,
@@ -340,7 +348,10 @@ RULES: tuple[Rule, ...] = (
         SP,
         U,
         r"(?:affairs in order|cancelled everything|said my goodbyes|saying my goodbyes|"
-        r"made my peace)",
+        r"made my peace(?! with (?:my|him|her|his|them|the|our|a|what happened)\b))",
+        # farewells at a leaving do, an airport or a deathbed; reconciling with someone
+        veto=r"leaving (?:do|party|drinks)|party|airport|station|funeral|hospice|retir\w*|"
+        r"moving|move to|emigrat\w*|new job|holiday|graduat\w*|colleagues|passed peacefully",
     ),
     Rule(
         SP,
@@ -898,8 +909,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:thoughts|fantasies|images|thinking|think|thought|imagining|imagine) "
         r"(?:about |of )?(?:hurting|killing|attacking|harming|stabbing) "
         r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)",
+        scope="message",
+        veto=r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)",  # unwanted intrusive thoughts (OCD), not intent
     ),
-    Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)"),
+    Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)", scope="message", veto=r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)"),
     Rule(
         HO,
         M,
@@ -1172,7 +1185,14 @@ RULES: tuple[Rule, ...] = (
         r"<W5>(?:me|threaten|threatening|now)",
     ),
     Rule(DA, U, r"(?:<PERP>) <W3><HITME> me <W3>(?:right now|now|still here)"),
-    Rule(DA, H, r"<PERP> <W3><HITME> (?:me|my (?:face|head|arm|arms|neck|stomach|body|back))"),
+    Rule(
+        DA,
+        H,
+        r"<PERP> <W3><HITME> (?:me|my (?:face|head|arm|arms|neck|stomach|body|back))",
+        # a grab that saves, a pillow fight
+        veto=r"to stop me|stop me (?:from )?(?:falling|slipping|tripping|stepping)|"
+        r"so i (?:didnt|wouldnt) (?:fall|slip|trip)|pillow",
+    ),
     Rule(
         DA,
         H,
@@ -1736,7 +1756,8 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"<PERP>",
         also=(r"<HURTBODY>",),
         subject=False,
-        veto=r"accident|accidentally|by mistake|playing|football|rugby|boxing|dentist|doctor",
+        veto=r"accident|accidentally|by mistake|playing|football|rugby|boxing|dentist|doctor|"
+        r"to stop me|stop me (?:from )?(?:falling|slipping|tripping|stepping)|pillow",
     ),
     Rule(
         DA,
@@ -1788,7 +1809,8 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"<HUNGRY>",
         also=(r"<CHILD>|<MINOR>|them|they",),
         scope="sentence",
-        veto=r"diet|fussy|picky|growth spurt|always hungry after|mud|football|garden|playing",
+        veto=r"diet|fussy|picky|growth spurt|always hungry after|mud|football|garden|playing|"
+        r"after (?:swimming|school|practice|training|the park|the beach|a long|their)",
     ),
     Rule(
         SC,
@@ -1917,7 +1939,8 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         veto=r"<BENIGNUSE>|new|bought|replac\w*|sold|selling|mov\w*|retir\w*|upgrad\w*|instead|"
         r"switch\w*|bike|train|bus|lift|from home|sober|quit|stopped|better|improv\w*|"
         r"recovered|grown|outgrown|too small|finished|passed|paid off|sunny|weather|summer|"
-        r"winter is over|spring",
+        r"winter is over|spring|giving me|gave me|get(?:ting)? (?:a|an|my)|van|company car|"
+        r"lease|hire car|courtesy car",
         negation=False,  # the anchor is itself a negation ("won't need"), and would cancel its parts
     ),
     Rule(
@@ -1965,7 +1988,8 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         scope="sentence",
         veto=r"<BENIGNUSE>|recipe|cake|bak\w*|diy|shel\w*|curtains?|hik\w*|paddl\w*|kids|"
         r"mortgage|loan|budget|exam|revision|steps|calories|fitness|commute|late|delay\w*|"
-        r"journey|ticket|holiday|trip|tide|boat|snorkel\w*",
+        r"journey|ticket|holiday|trip|tide|boat|snorkel\w*|homework|school project|project|quiz|"
+        r"trivia|for (?:my|the) (?:daughter|son|kids?|child|children|class)",
     ),
     Rule(
         SP,

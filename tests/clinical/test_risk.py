@@ -32,6 +32,8 @@ HOLDOUT = Path(__file__).with_name("risk_holdout.jsonl")
 PROBE = Path(__file__).with_name("risk_probe.jsonl")
 PROBE2 = Path(__file__).with_name("risk_probe2.jsonl")
 TRAIN = Path(__file__).with_name("risk_train.jsonl")
+PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
+TRAIN2 = Path(__file__).with_name("risk_train2.jsonl")
 
 SI, SP, SH = Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM
 HO, SC, SA, DA = (
@@ -421,10 +423,12 @@ def test_first_probe_rules_were_not_tuned_on_it() -> None:
 
 
 def test_second_probe_is_measured_not_tuned() -> None:
-    """risk_probe2.jsonl: written before the last round of changes and never tuned on.
+    """risk_probe2.jsonl: written before round 2 and not tuned on in round 2.
 
     Rules alone, measured: precision 0.975 (78/80), recall 0.619 (78/126),
-    urgent 0.652 (30/46).  A tripwire just under that, *not* a target.
+    urgent 0.652 (30/46). Since round 3 the learned layer trains on it, and
+    one rule false alarm on it ("said my goodbyes at my leaving do") is vetoed:
+    precision 0.987 (78/79). A tripwire just under that, *not* a target.
     """
     examples = load(PROBE2)
     assert len(examples) >= 200
@@ -436,10 +440,28 @@ def test_second_probe_is_measured_not_tuned() -> None:
     assert urgent.value >= 0.58
 
 
+def test_third_probe_is_measured_not_tuned() -> None:
+    """risk_probe3.jsonl: written before round 3 changed anything; never tuned or trained on.
+
+    Rules alone, measured after round 3: precision 0.774 (24/31), recall 0.174
+    (24/138), urgent 0.148 (8/54). The rules alone catch little unseen text;
+    the learned layer carries recall (tests/clinical/test_risk_model.py). A
+    tripwire just under that, *not* a target.
+    """
+    examples = load(PROBE3)
+    assert len(examples) >= 200
+    assert sum(not e.risk for e in examples) / len(examples) >= 0.4
+    scored = score(examples)
+    assert overall_precision(scored).value >= 0.75
+    assert overall_recall(scored).value >= 0.16
+    urgent, _ = severity_recall(scored, Severity.URGENT)
+    assert urgent.value >= 0.14
+
+
 def test_fast_path_never_changes_a_result() -> None:
     import clinical.risk as risk
 
-    texts = [e.text for e in load(PROBE) + load(PROBE2) + load(TRAIN) + load(HOLDOUT)[::2]]
+    texts = [e.text for e in load(PROBE) + load(PROBE2) + load(TRAIN) + load(TRAIN2) + load(HOLDOUT)[::2]]
     gated = [screen_text(t) for t in texts]
     original = risk._may_hold_risk
     try:
@@ -472,6 +494,7 @@ def test_ordinary_lines_take_the_fast_path(text: str) -> None:
         "just tying up the loose ends so theres nothing left for them to sort",
         "i cant promise ill stay safe tonight",
         "gave my camera to my niece, she always wanted it and i wont be using it",
+        "i feel calm, i have made my peace",
     ],
 )
 def test_oblique_plans_are_urgent(text: str) -> None:
@@ -490,6 +513,15 @@ def test_oblique_plans_are_urgent(text: str) -> None:
         "tying up loose ends at work before the holiday",
         "gave my old bike to my nephew, i bought a new one",
         "this homework is killing me",
+        "i made my peace with my brother at christmas",
+        "said my goodbyes at the leaving party, what a night",
+        "i wont need my car after this week, work are giving me a van",
+        "i got enough ibuprofen for my period cramps",
+        "checked how high the climbing frame is for my sons class project",
+        "i get intrusive thoughts of hurting people, my therapist says its ocd",
+        "the dog scratched my arms when i bathed him",
+        "my husband grabbed my arm to stop me falling on the ice",
+        "the kids are always starving after swimming lessons",
     ],
 )
 def test_ordinary_lookalikes_of_oblique_plans_are_clear(text: str) -> None:
@@ -504,6 +536,7 @@ def test_ordinary_lookalikes_of_oblique_plans_are_clear(text: str) -> None:
         ("my friend self harms and i worry", "someone else"),
         ("this homework is killing me", "idiom"),
         ("the form asked if i had thoughts of ending my life and i put no", "question answered no"),
+        ("hot thought: 'i want to die'. rated it 60, evidence against: i got up and went out", "thought record"),
     ],
 )
 def test_false_alarm_reasons_name_the_filter(text: str, reason: str) -> None:

