@@ -24,6 +24,7 @@ from chat_server import metrics
 from chat_server.config import Config
 from chat_server.fanout import Event, Fanout
 from chat_server.protocol import (
+    DEFAULT_LIMITS,
     CloseCode,
     Member,
     Message,
@@ -97,6 +98,7 @@ class Live:
             asyncio.create_task(self._publisher(), name="fanout-publisher"),
             asyncio.create_task(self._resync_loop(), name="room-resync"),
             asyncio.create_task(self._presence_loop(), name="presence-refresh"),
+            asyncio.create_task(self._heartbeat(), name="ws-heartbeat"),
         ]
 
     async def shutdown(self) -> None:
@@ -355,6 +357,23 @@ class Live:
             "m": [[m.user, m.role, m.name] for m in members],
         })
         return members
+
+    async def _heartbeat(self) -> None:
+        every = DEFAULT_LIMITS.heartbeat_seconds
+        while True:
+            await asyncio.sleep(every / 4)
+            self.sweep_heartbeats(asyncio.get_running_loop().time(), every)
+
+    def sweep_heartbeats(self, now: float, every: float) -> None:
+        """One sweep for every socket (no timers per socket): PING those quiet for a
+        heartbeat, close those silent for two (gone without a FIN: a closed laptop lid,
+        a dead mobile link). Any frame from the peer, a PONG included, counts."""
+        for conn in list(self.conns):
+            quiet = now - conn.heard
+            if quiet > 2 * every:
+                conn.close(CloseCode.GOING_AWAY, "no answer to pings; reconnect and resume", drain=False)
+            elif quiet > every:
+                conn.ping()
 
     async def _presence_loop(self) -> None:
         while True:

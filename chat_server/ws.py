@@ -76,11 +76,12 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     if not live.accepting:
         raise web.HTTPServiceUnavailable(text="server restarting; retry on another process", headers={"Retry-After": "1"})
     user = await auth.authenticate(request)
+    # No per-socket heartbeat timers: Live._heartbeat pings quiet sockets and drops silent
+    # ones in one sweep (aiohttp's re-arms two timers per socket on every frame received).
     ws = web.WebSocketResponse(
         protocols=(SUBPROTOCOL_JSON, SUBPROTOCOL_MSGPACK),
-        heartbeat=LIMITS.heartbeat_seconds,
         max_msg_size=LIMITS.max_frame_bytes * 4,
-        autoping=True,
+        autoping=False,
     )
     await ws.prepare(request)
     codec = codec_for_subprotocol(ws.ws_protocol)
@@ -93,16 +94,21 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     live.conns.add(conn)
     metrics.WS_OPEN.inc()
     conn.start()
-    hello_timer = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_S, _close_if_not_joined, conn)
     session = Session(live, conn, request)
+    session.hello_timer = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_S, _close_if_not_joined, conn)
+    loop = asyncio.get_running_loop()
     try:
         async for msg in ws:
+            conn.heard = loop.time()
             if msg.type in (WSMsgType.TEXT, WSMsgType.BINARY):
                 await session.on_frame(msg.data)
+            elif msg.type == WSMsgType.PING:
+                await ws.pong(msg.data)
             elif msg.type == WSMsgType.ERROR:
                 break
     finally:
-        hello_timer.cancel()
+        if session.hello_timer is not None:
+            session.hello_timer.cancel()
         # aiohttp cancels the handler once the peer has gone: finish the bookkeeping regardless.
         cleanup = asyncio.ensure_future(session.closed())
         live.background(cleanup)
@@ -129,6 +135,7 @@ class Session:
         # After a refused send, later sends are refused until the refused one is resent, so
         # a transcript is always in the order its author typed it: (client_id, not before).
         self.held: tuple[str, float, ErrorCode] | None = None
+        self.hello_timer: asyncio.TimerHandle | None = None  # closes a socket that never joins
 
     async def on_frame(self, data: str | bytes) -> None:
         conn = self.conn
@@ -219,6 +226,9 @@ class Session:
         room = await self.live.open_room(appt)
         conn.room, conn.role, conn.last_seq = room, decision.role, hello.last_seq
         room.conns.add(conn)
+        if self.hello_timer is not None:
+            self.hello_timer.cancel()
+            self.hello_timer = None
         conn.presence_id = await care.presence_joined(self.pool, room.id, conn.user.id, decision.role.value)
         if decision.role is RoomRole.OBSERVER:
             await care.session_event(self.pool, room.id, "observer_joined", conn.user.id)
@@ -265,6 +275,8 @@ class Session:
             self.held = (client_id, now + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
             raise Reject(ErrorCode.OVERLOADED, "the server is busy; resend with the same client_id shortly",
                          retry_after=OVERLOAD_RETRY_S, ref=client_id, violation=False) from None
+        if conn.inflight is None:
+            conn.inflight = set()
         conn.inflight.add(client_id)
         fut.add_done_callback(lambda f: self.stored(client_id, f))
 
@@ -273,7 +285,8 @@ class Session:
         this connection's stream (Conn.deliver), possibly after a gap is filled; errors and
         duplicates are answered here."""
         conn = self.conn
-        if fut.cancelled() or fut.exception() is not None or fut.result().status != "ok":
+        failed = fut.cancelled() or fut.exception() is not None or fut.result().status != "ok"
+        if failed and conn.inflight is not None:
             conn.inflight.discard(client_id)
         if fut.cancelled() or fut.exception() is not None:
             if self.held is None:
@@ -333,6 +346,5 @@ class Session:
                 log.warning("could not record leaving", exc_info=True)
             await self.live.leave(conn)
         conn.closing = True
-        conn.wake.set()
         if conn.writer is not None:
             conn.writer.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -314,3 +315,34 @@ async def test_a_socket_that_never_says_hello_is_closed(client, people: People, 
     closed = await p.expect("_closed", timeout=5)
     assert closed["code"] == CloseCode.POLICY_VIOLATION
     assert "hello" in closed["extra"]
+
+
+async def test_quiet_sockets_are_pinged_and_silent_ones_closed(client, people: People) -> None:
+    """The heartbeat sweep (driven with explicit times, not by waiting): a socket quiet for
+    a heartbeat gets a WebSocket PING, and the PONG counts as hearing from it; one silent
+    for two heartbeats is closed with 1001 so its client reconnects and resumes."""
+    from chat_server.keys import LIVE
+
+    live = client.app[LIVE]
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    conns = {c.user.role.value: c for c in live.conns}
+    loop = asyncio.get_running_loop()
+    before = conns["patient"].heard
+
+    live.sweep_heartbeats(loop.time() + 21, every=20)  # everyone quiet for a heartbeat: pinged
+    for _ in range(50):  # the test client answers PINGs while it reads
+        if conns["patient"].heard > before:
+            break
+        try:
+            await asyncio.wait_for(p.ws.receive(), 0.1)
+        except TimeoutError:
+            pass
+    assert conns["patient"].heard > before
+
+    conns["therapist"].heard = loop.time() - 41  # silent for two heartbeats
+    live.sweep_heartbeats(loop.time(), every=20)
+    closed = await t.expect("_closed", timeout=15)
+    assert closed["code"] == CloseCode.GOING_AWAY
+    assert not p.ws.closed
