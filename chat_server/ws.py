@@ -93,7 +93,6 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     conn = Conn(ws, user, codec, LIMITS, request.app[keys.CONFIG].ws_queue_frames, live.next_conn_id())
     live.conns.add(conn)
     metrics.WS_OPEN.inc()
-    conn.start()
     session = Session(live, conn, request)
     session.hello_timer = asyncio.get_running_loop().call_later(HELLO_TIMEOUT_S, _close_if_not_joined, conn)
     loop = asyncio.get_running_loop()
