@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from chat_server import api, keys, metrics
 from chat_server.config import Config
-from chat_server.errors import Handler, error_middleware, json_error
+from chat_server.errors import error_middleware, json_error
 from chat_server.storage import db
 
 log = logging.getLogger(__name__)
@@ -65,12 +65,11 @@ async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
             log.warning("live sessions did not stop in time")
 
 
-@web.middleware
-async def _count(request: web.Request, handler: Handler) -> web.StreamResponse:
-    resp: web.StreamResponse = await handler(request)
+async def _count(request: web.Request, response: web.StreamResponse) -> None:
+    """Count each response as its headers go out (a signal, not a middleware: a middleware's
+    frame would stay alive for as long as every WebSocket is open)."""
     route = request.match_info.route.resource.canonical if request.match_info.route.resource else "?"
-    metrics.HTTP_REQUESTS.labels(request.method, route, str(resp.status)).inc()
-    return resp
+    metrics.HTTP_REQUESTS.labels(request.method, route, str(response.status)).inc()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -107,7 +106,8 @@ async def _live_shutdown(app: web.Application) -> None:
 
 
 def create_app(config: Config) -> web.Application:
-    app = web.Application(middlewares=[_count, error_middleware], client_max_size=config.max_body_bytes)
+    app = web.Application(middlewares=[error_middleware], client_max_size=config.max_body_bytes)
+    app.on_response_prepare.append(_count)
     app[keys.CONFIG] = config
     app.cleanup_ctx.append(_pool_ctx)
     app.cleanup_ctx.append(_redis_ctx)
