@@ -88,7 +88,7 @@ class Conn:
 
     def ping(self) -> None:
         """A WebSocket PING (the peer's PONG, like any frame, counts as hearing from it)."""
-        if not self.closing and PING not in self.out:
+        if not self.closing and not any(data is PING for data in self.out):
             self.enqueue(PING)
 
     def enqueue_message(self, msg: Message) -> None:
