@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 Committed = Callable[[Sequence[NewMessage], Sequence[AppendResult]], None]
 
 
+COMMIT_ATTEMPTS = 3
+
+
 class Overloaded(Exception):
     """Too many messages are waiting to be stored: the sender should retry shortly."""
 
@@ -41,6 +44,7 @@ class _Shard:
         self.dsn, self.index, self.max_batch, self.on_commit = dsn, index, max_batch, on_commit
         self.linger = linger
         self.last_start = 0.0
+        self.backoff = 0.05
         self.pending: list[tuple[NewMessage, asyncio.Future[AppendResult]]] = []
         self.wake = asyncio.Event()
         self.conn: asyncpg.Connection | None = None
@@ -48,7 +52,6 @@ class _Shard:
         self.closing = False
 
     async def run(self) -> None:
-        backoff = 0.05
         while True:
             if not self.pending:
                 if self.closing:
@@ -63,21 +66,37 @@ class _Shard:
             self.last_start = time.monotonic()
             batch = self.pending[: self.max_batch]
             del self.pending[: len(batch)]
+            await self._store(batch)
+
+    async def _store(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
+        """Commit a batch, retrying a transient failure (a deadlock, a dropped connection) a
+        few times: the retry keeps the batch's place ahead of everything queued after it,
+        and resends are deduplicated by client_id. If it still fails, everything queued
+        fails with it, so no later message can be stored ahead of a failed one."""
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
             try:
                 if self.conn is None or self.conn.is_closed():
                     self.conn = await db.connect_one(self.dsn)
                 await self._commit(batch)
-                backoff = 0.05
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as e:
-                log.warning("group commit failed", extra={"shard": self.index, "error": repr(e), "batch": len(batch)})
-                for _, fut in batch:
+                self.backoff = 0.05
+                return
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
+                    TimeoutError) as e:
+                log.warning("group commit failed", extra={
+                    "shard": self.index, "error": repr(e), "batch": len(batch), "attempt": attempt})
+                if not isinstance(e, asyncpg.PostgresError) and self.conn is not None:
+                    self.conn.terminate()  # the connection itself is in doubt
+                    self.conn = None
+                if attempt < COMMIT_ATTEMPTS and not self.closing:
+                    await asyncio.sleep(0.05 * attempt)
+                    continue
+                failed = batch + self.pending
+                self.pending = []
+                for _, fut in failed:
                     if not fut.done():
                         fut.set_exception(StoreFailed(type(e).__name__))
-                if self.conn is not None:
-                    self.conn.terminate()
-                    self.conn = None
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 2.0)
+                await asyncio.sleep(self.backoff)
+                self.backoff = min(self.backoff * 2, 2.0)
 
     async def _commit(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
         messages = [m for m, _ in batch]

@@ -92,3 +92,27 @@ async def test_concurrent_writers_to_one_room_never_share_or_skip_a_seq(people: 
         seqs = [row["seq"] for row in await pool.fetch("SELECT seq FROM messages WHERE appointment_id = $1 ORDER BY seq", r)]
         assert seqs == list(range(1, 61))
         assert await pool.fetchval("SELECT last_seq FROM appointments WHERE id = $1", r) == 60
+
+
+async def test_a_dropped_writer_connection_is_retried_in_place(people: People, pool, services) -> None:  # type: ignore[no-untyped-def]
+    """The writer's PostgreSQL connection is killed between batches: the next batch is
+    retried on a new connection, keeps its place ahead of later messages, and nobody is
+    told to resend."""
+    from chat_server.writer import GroupWriter
+
+    p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+    appt = await people.appointment(p, t, live=True)
+    committed: list[str] = []
+    writer = GroupWriter(services.database_url, lambda ms, rs: committed.extend(m.client_id for m in ms), linger=0)
+    writer.start()
+    try:
+        assert (await writer.submit(msg(appt.id, "w-1", p.id))).status == "ok"
+        backend = writer.shards[0].conn.get_server_pid()  # type: ignore[union-attr]
+        assert await pool.fetchval("SELECT pg_terminate_backend($1)", backend)
+        futs = [writer.submit(msg(appt.id, f"w-{i}", p.id)) for i in range(2, 6)]
+        results = await asyncio.gather(*futs)
+        assert [(r.status, r.seq) for r in results] == [("ok", i) for i in range(2, 6)]
+        assert writer.shards[0].conn.get_server_pid() != backend  # type: ignore[union-attr]
+    finally:
+        await writer.stop(5)
+    assert committed == [f"w-{i}" for i in range(1, 6)]
