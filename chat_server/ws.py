@@ -284,16 +284,15 @@ class Session:
         this connection's stream (Conn.deliver), possibly after a gap is filled; errors and
         duplicates are answered here."""
         conn = self.conn
-        failed = fut.cancelled() or fut.exception() is not None or fut.result().status != "ok"
-        if failed and conn.inflight is not None:
-            conn.inflight.discard(client_id)
-        if fut.cancelled() or fut.exception() is not None:
+        res = None if fut.cancelled() or fut.exception() is not None else fut.result()
+        if res is not None and res.status == "ok":
+            return
+        if conn.inflight is not None:
+            conn.inflight.discard(client_id)  # it will not come through the hub
+        if res is None:
             if self.held is None:
                 self.held = (client_id, self.loop.time() + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
             self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id", client_id, OVERLOAD_RETRY_S)
-            return
-        res = fut.result()
-        if res.status == "ok":
             return
         if res.status == "duplicate":
             assert res.seq is not None and res.at is not None

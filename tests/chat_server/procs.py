@@ -47,6 +47,17 @@ async def eventually(check: Callable[[], bool], timeout: float, what: str, step:
 # -- processes -----------------------------------------------------------------
 
 
+def terminate(proc: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM, then SIGKILL if it is still there after 10 s."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 class WebProc:
     """A `cbt web` process on a fixed port that can be SIGTERMed, SIGKILLed and restarted."""
 
@@ -108,13 +119,7 @@ class WebProc:
         return int(proc.returncode)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
 
     def log_tail(self, n: int = 4000) -> str:
         try:
@@ -196,13 +201,7 @@ class RedisProc:
         raise TimeoutError("redis-server did not start")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        terminate(self.proc)
         self.proc = None
 
     def cleanup(self) -> None:

