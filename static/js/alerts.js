@@ -38,9 +38,17 @@ export class AlertFeed {
     }
   }
 
+  // A full list (first load, a poll, or the snapshot after a reconnect). Open alerts the page
+  // had not seen are announced like live ones, except on the first load: an alert raised while
+  // the socket was down must still beep.
   replace(list) {
+    const before = this.alerts;
     this.alerts = new Map(list.map((a) => [a.id, a]));
     this.on.onChange(this.alerts);
+    if (this.loaded) {
+      for (const a of list) if (a.status === "open" && !before.has(a.id)) this.on.onNew(a);
+    }
+    this.loaded = true;
   }
 
   connect() {

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import asyncpg
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, WebSocketRoute, expect
 
 from chat_server.config import Config
 from chat_server.mailsink import start_sink
@@ -77,6 +77,7 @@ async def test_alert_reaches_supervisor_page_and_escalates_to_backup(
     page = await new_page(browser)
     await log_in(page, web.url, primary)
     await expect(page).to_have_url(re.compile(r"/static/supervisor\.html"))
+    await expect(page.locator("#alerts-status")).to_have_text("Live")
 
     async with aiohttp.ClientSession() as http:
         token = await http_login(http, web.url, patient)
@@ -112,4 +113,52 @@ async def test_alert_reaches_supervisor_page_and_escalates_to_backup(
     sent = await pool.fetchval("SELECT notified_count FROM risk_alerts WHERE id = $1", alert_id)
     await asyncio.sleep(4)  # longer than the timeout: nothing more goes out once acknowledged
     assert await pool.fetchval("SELECT notified_count FROM risk_alerts WHERE id = $1", alert_id) == sent
+    assert js_errors(page) == []
+
+
+async def test_alert_raised_while_the_page_was_reconnecting_still_beeps_and_flashes(
+    browser: Browser, people: People, pool: asyncpg.Pool, platform: tuple[WebProcess, int]
+) -> None:
+    """The alert arrives in the snapshot after a reconnect, not as a live frame; the supervisor must
+    still be told it is new."""
+    web, _ = platform
+    supervisor = await people.user(Role.SUPERVISOR, "Sam Supervisor")
+    backup = await people.user(Role.SUPERVISOR, "Ben Backup")
+    await risk_store.set_week(pool, week_start(SATURDAY_NOON.date()), supervisor.id, backup.id)
+    patient = await people.user(Role.PATIENT, "Rae Patient")
+    therapist = await people.user(Role.THERAPIST, "Tom Therapist")
+    appt = await people.appointment(patient, therapist, live=True)
+
+    page = await new_page(browser)
+    routes: list[WebSocketRoute] = []
+    alert_raised = asyncio.Event()
+
+    async def route(ws: WebSocketRoute) -> None:
+        routes.append(ws)
+        if len(routes) > 1:  # the reconnect reaches the server only once the alert exists
+            await alert_raised.wait()
+        ws.connect_to_server()
+
+    await page.route_web_socket(re.compile(r"/ws/alerts$"), route)
+    await log_in(page, web.url, supervisor)
+    await expect(page.locator("#alerts-status")).to_have_text("Live")
+    base_title = await page.title()
+
+    await routes[0].close(code=1012, reason="server restarting")
+    await wait_until(lambda: asyncio.sleep(0, len(routes) > 1))
+    async with aiohttp.ClientSession() as http:
+        token = await http_login(http, web.url, patient)
+        ws = await WsClient.connect(http, f"{web.url}/ws", token)
+        await ws.join(appt.id)
+        await ws.say("i took all my tablets an hour ago")
+        await ws.expect("risk")
+        await ws.close()
+    alert_id = await wait_until(lambda: pool.fetchval("SELECT id FROM risk_alerts"))
+    assert alert_id
+    assert await page.title() == base_title
+    alert_raised.set()
+
+    await expect(page.locator(f"#alert-{alert_id}")).to_be_visible()
+    await expect(page.locator("#new-alert-announce")).to_contain_text("Rae Patient")
+    await page.wait_for_function("document.title.includes('New risk alert')")
     assert js_errors(page) == []
