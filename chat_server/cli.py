@@ -63,7 +63,8 @@ def cmd_screener(args: argparse.Namespace) -> None:
 
     from chat_server.worker import run_screener
 
-    cfg = Config.from_env(process_name="screener")
+    overrides = {"screener_shard": args.shard} if args.shard else {}
+    cfg = Config.from_env(process_name="screener", **overrides)
     setup_logging(cfg.log_level, "screener")
     _need_urls(cfg)
     uvloop.run(run_screener(cfg))
@@ -185,8 +186,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default=None)
     p.set_defaults(func=cmd_web)
     sub.add_parser("worker", help="the background worker (escalation timers, mail)").set_defaults(func=cmd_worker)
-    sub.add_parser("screener", help="risk screening of stored patient messages (idle CPU priority)").set_defaults(
-        func=cmd_screener)
+    p = sub.add_parser("screener", help="risk screening of stored patient messages (idle CPU priority)")
+    p.add_argument("--shard", default=None, metavar="I/N",
+                   help="screen only this share of the sessions (default CBT_SCREENER_SHARD or 0/1)")
+    p.set_defaults(func=cmd_screener)
     sub.add_parser("migrate", help="apply schema migrations").set_defaults(func=cmd_migrate)
     p = sub.add_parser("demo", help="load demo data (once)")
     p.add_argument("--force", action="store_true")

@@ -43,6 +43,8 @@ class Config:
     mail_from: str = "alerts@cbt.local"
     public_url: str = "http://127.0.0.1:8080"
     worker_tick_seconds: float = 1.0
+    # This screener's share of the sessions, "index/count": run count screeners, 0/n .. n-1/n.
+    screener_shard: str = "0/1"
     log_level: str = "INFO"
     process_name: str = "web"
 
@@ -62,6 +64,22 @@ class Config:
             values[f.name] = _convert(var, f.type, raw)
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        self.screener_share()  # fail at start, not at the first screening pass
+
+    def screener_share(self) -> tuple[int, int]:
+        """(index, count) from ``screener_shard``."""
+        index, _, count = self.screener_shard.partition("/")
+        try:
+            i, n = int(index), int(count)
+        except ValueError:
+            i, n = -1, 0
+        if not 0 <= i < n:
+            raise ConfigError(
+                f"CBT_SCREENER_SHARD={self.screener_shard!r}: write index/count with 0 <= index < count,"
+                " e.g. 0/2 and 1/2 for two screeners")
+        return i, n
 
     def public(self) -> dict[str, object]:
         """Settings safe to log: URLs are reduced to their scheme and host."""

@@ -81,7 +81,8 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
 
     Runs in the worker, so chat never waits on it; the per-room mark in PostgreSQL means a
     crash of any process loses no screening."""
-    rows = await risk_store.unscreened(pool, batch)
+    share = cfg.screener_share()
+    rows = await risk_store.unscreened(pool, batch, share)
     # The encoder is CPU work in NumPy: off the event loop, so timers and mail keep going.
     results = await asyncio.to_thread(screener.screen_many, [r["body"] for r in rows]) if rows else []
     marks: dict[int, int] = {}
@@ -99,5 +100,5 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
         marks[r["appointment_id"]] = r["seq"]
     await risk_store.mark_screened(pool, marks)
     if len(rows) < batch:
-        await risk_store.skip_unscreenable(pool)
+        await risk_store.skip_unscreenable(pool, share)
     return len(rows)

@@ -66,7 +66,7 @@ async def run_screener(cfg: Config) -> None:
     lower_priority()
     pool, redis, stop = await _open(cfg)
     screener = await asyncio.to_thread(Screener)
-    log.info("screener started")
+    log.info("screener started", extra={"shard": cfg.screener_shard})
     try:
         await _screening(cfg, pool, redis, screener, stop)
     finally:

@@ -154,35 +154,48 @@ async def user_contacts(pool: asyncpg.Pool | asyncpg.Connection, ids: Sequence[i
 async def mark_screened(pool: asyncpg.Pool, upto: dict[int, int]) -> None:
     if upto:
         await pool.execute(
-            "UPDATE appointments a SET screened_seq = greatest(a.screened_seq, u.seq)"
-            " FROM unnest($1::bigint[], $2::int[]) AS u(id, seq) WHERE a.id = u.id",
+            "INSERT INTO screening_marks AS s (appointment_id, screened_seq)"
+            " SELECT * FROM unnest($1::bigint[], $2::int[])"
+            " ON CONFLICT (appointment_id) DO UPDATE"
+            " SET screened_seq = greatest(s.screened_seq, excluded.screened_seq)",
             list(upto), list(upto.values()),
         )
 
 
-async def unscreened(pool: asyncpg.Pool, limit: int = 200) -> list[asyncpg.Record]:
+# Sessions whose patient messages may still need screening: live, or ended in the last day,
+# with messages past the mark; $1/$2 pick this screener's share (appointment id mod count).
+_PENDING = (
+    "SELECT a.id, a.patient_id, coalesce(s.screened_seq, 0) AS screened_seq FROM appointments a"
+    " LEFT JOIN screening_marks s ON s.appointment_id = a.id"
+    " WHERE (a.status = 'live' OR a.ended_at > now() - interval '1 day')"
+    "   AND a.last_seq > coalesce(s.screened_seq, 0) AND a.id % $2 = $1"
+)
+
+
+async def unscreened(pool: asyncpg.Pool, limit: int = 200, shard: tuple[int, int] = (0, 1)) -> list[asyncpg.Record]:
     """Patient messages stored but not yet screened, oldest first, from sessions that are
-    live or ended in the last day."""
+    live or ended in the last day. ``shard`` = (index, count): this screener's share."""
     return list(await pool.fetch(
-        "SELECT m.appointment_id, m.seq, m.body, a.patient_id, a.last_seq FROM appointments a"
-        " JOIN messages m ON m.appointment_id = a.id AND m.seq > a.screened_seq"
-        " WHERE (a.status = 'live' OR a.ended_at > now() - interval '1 day')"
-        "   AND a.last_seq > a.screened_seq AND m.sender_role = 'patient'"
-        " ORDER BY m.created_at LIMIT $1", limit,
+        f"WITH p AS ({_PENDING})"
+        " SELECT m.appointment_id, m.seq, m.body, p.patient_id FROM p"
+        " JOIN messages m ON m.appointment_id = p.id AND m.seq > p.screened_seq"
+        " WHERE m.sender_role = 'patient' ORDER BY m.created_at LIMIT $3",
+        *shard, limit,
     ))
 
 
-async def skip_unscreenable(pool: asyncpg.Pool) -> None:
+async def skip_unscreenable(pool: asyncpg.Pool, shard: tuple[int, int] = (0, 1)) -> None:
     """Move the screening mark past therapist messages in rooms with no patient message
     pending. Reads the messages it skips in the statement's own snapshot, so a patient
     message committed meanwhile has a higher seq and stays pending."""
     await pool.execute(
-        "UPDATE appointments a SET screened_seq = s.max_seq FROM ("
-        "  SELECT a2.id, max(m.seq) AS max_seq FROM appointments a2"
-        "  JOIN messages m ON m.appointment_id = a2.id AND m.seq > a2.screened_seq"
-        "  WHERE (a2.status = 'live' OR a2.ended_at > now() - interval '1 day') AND a2.last_seq > a2.screened_seq"
-        "  GROUP BY a2.id HAVING bool_and(m.sender_role <> 'patient')) s"
-        " WHERE a.id = s.id AND a.screened_seq < s.max_seq"
+        f"WITH p AS ({_PENDING})"
+        " INSERT INTO screening_marks AS s (appointment_id, screened_seq)"
+        " SELECT p.id, max(m.seq) FROM p JOIN messages m ON m.appointment_id = p.id AND m.seq > p.screened_seq"
+        " GROUP BY p.id HAVING bool_and(m.sender_role <> 'patient')"
+        " ON CONFLICT (appointment_id) DO UPDATE"
+        " SET screened_seq = greatest(s.screened_seq, excluded.screened_seq)",
+        *shard,
     )
 
 

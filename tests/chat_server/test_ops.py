@@ -137,6 +137,8 @@ def test_from_env_precedence_and_overrides() -> None:
     ({"CBT_MAX_BODY_BYTES": "64k"}, "CBT_MAX_BODY_BYTES"),
     ({"CBT_TOKEN_TTL_HOURS": "soon"}, "CBT_TOKEN_TTL_HOURS"),
     ({"CBT_COOKIE_SECURE": "maybe"}, "CBT_COOKIE_SECURE"),
+    ({"CBT_SCREENER_SHARD": "2/2"}, "CBT_SCREENER_SHARD"),
+    ({"CBT_SCREENER_SHARD": "half"}, "CBT_SCREENER_SHARD"),
 ])
 def test_bad_values_name_the_variable(env: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from chat_server.app import create_app
 from chat_server.config import Config
 from chat_server.screening import Screener
 from chat_server.storage import risk as risk_store
+from chat_server.storage import transcripts
 from clinical.calendar import week_start
 from clinical.records import Role
 from tests.chat_server.wsclient import WsClient
@@ -238,7 +240,6 @@ async def test_screening_survives_the_web_process_and_skips_therapist_messages(r
     patient = await people.user(Role.PATIENT)
     therapist = await people.user(Role.THERAPIST)
     appt = await people.appointment(patient, therapist, live=True)
-    from chat_server.storage import transcripts
 
     async with pool.acquire() as conn:
         await transcripts.append(conn, [
@@ -247,7 +248,29 @@ async def test_screening_survives_the_web_process_and_skips_therapist_messages(r
         ])
     assert await screen(cfg, pool) == 1
     assert await screen(cfg, pool) == 0
-    assert await pool.fetchval("SELECT screened_seq FROM appointments WHERE id = $1", appt.id) == 2
+    assert await pool.fetchval("SELECT screened_seq FROM screening_marks WHERE appointment_id = $1", appt.id) == 2
     (alert,) = await pool.fetch("SELECT * FROM risk_alerts")
     assert alert["category"] == "self_harm"
     assert alert["seq"] == 1
+
+
+async def test_screeners_split_the_sessions_between_them(risk_client, people: People, pool) -> None:
+    """Run N screeners with shards 0/N .. N-1/N: each screens its own sessions, none twice."""
+    _, cfg = risk_client
+    await setup_rota(people, pool)
+    appts = []
+    for text in ("i cut myself again last night", "i took all my tablets an hour ago"):
+        patient, therapist = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+        appt = await people.appointment(patient, therapist, live=True)
+        appts.append(appt)
+        async with pool.acquire() as conn:
+            await transcripts.append(conn, [transcripts.NewMessage(appt.id, "x1", patient.id, "patient", text, None)])
+    a, b = (x.id for x in appts)
+    n = abs(a - b) + 1  # a and b fall in different shards
+    first = replace(cfg, screener_shard=f"{a % n}/{n}")
+    assert await screen(first, pool) == 1
+    assert await screen(first, pool) == 0
+    assert [r["appointment_id"] for r in await pool.fetch("SELECT appointment_id FROM risk_alerts")] == [a]
+    assert await screen(replace(cfg, screener_shard=f"{b % n}/{n}"), pool) == 1
+    assert sorted(r["appointment_id"] for r in await pool.fetch("SELECT appointment_id FROM risk_alerts")) == [a, b]
+    assert await screen(cfg, pool) == 0  # the default share (0/1) sees both: nothing left
