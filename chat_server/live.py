@@ -14,7 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import asyncpg
 from redis.asyncio import Redis
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 PRESENCE_TTL = 30.0
 GAP_WAIT = 0.05  # how long a gap may wait for Redis before we ask PostgreSQL
 RESYNC_EVERY = 2.0
+LEFT_LINGER = 0.05  # leaving times are written in batches at most this late (a reconnect storm is thousands)
 
 AfterCommit = Callable[[Room | None, Message, str], None]
 
@@ -88,6 +89,8 @@ class Live:
         self._tasks: list[asyncio.Task[None]] = []
         self._fill_tasks: set[asyncio.Task[None]] = set()
         self._conn_counter = 0
+        self._left: list[tuple[int, datetime]] = []  # presence ids and leaving times not yet written
+        self._left_wake = asyncio.Event()
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -99,6 +102,7 @@ class Live:
             asyncio.create_task(self._resync_loop(), name="room-resync"),
             asyncio.create_task(self._presence_loop(), name="presence-refresh"),
             asyncio.create_task(self._heartbeat(), name="ws-heartbeat"),
+            asyncio.create_task(self._record_leaving(), name="presence-left"),
         ]
 
     async def shutdown(self) -> None:
@@ -111,6 +115,10 @@ class Live:
         await self._drain_outbox()
 
     async def stop(self) -> None:
+        try:
+            await asyncio.wait_for(self._write_left(), 5.0)
+        except Exception:
+            log.warning("leaving times not written", extra={"count": len(self._left)}, exc_info=True)
         for t in [*self._tasks, *self._fill_tasks]:
             t.cancel()
         await asyncio.gather(*self._tasks, *self._fill_tasks, return_exceptions=True)
@@ -357,6 +365,29 @@ class Live:
             "m": [[m.user, m.role, m.name] for m in members],
         })
         return members
+
+    def left(self, presence_id: int) -> None:
+        """Record, soon and in a batch, that a participant left (billing and DNA read it)."""
+        self._left.append((presence_id, datetime.now(UTC)))
+        self._left_wake.set()
+
+    async def _record_leaving(self) -> None:
+        while True:
+            await self._left_wake.wait()
+            self._left_wake.clear()
+            await asyncio.sleep(LEFT_LINGER)
+            try:
+                await self._write_left()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
+                log.warning("could not record leaving; retrying", extra={"error": repr(e), "count": len(self._left)})
+                await asyncio.sleep(1.0)
+                self._left_wake.set()
+
+    async def _write_left(self) -> None:
+        while self._left:
+            batch = self._left[:1000]
+            await care.presence_left(self.pool, batch)
+            del self._left[: len(batch)]
 
     async def _heartbeat(self) -> None:
         every = DEFAULT_LIMITS.heartbeat_seconds

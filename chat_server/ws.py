@@ -335,7 +335,7 @@ class Session:
         if conn.room is not None:
             try:
                 if conn.presence_id is not None:
-                    await care.presence_left(self.pool, conn.presence_id)
+                    self.live.left(conn.presence_id)
                 if conn.role is RoomRole.OBSERVER:
                     await care.session_event(self.pool, conn.room.id, "observer_left", conn.user.id)
                 if self.live.accepting:

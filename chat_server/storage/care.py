@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
@@ -148,9 +149,12 @@ async def presence_joined(pool: asyncpg.Pool, appointment_id: int, user_id: int,
     )
 
 
-async def presence_left(pool: asyncpg.Pool, presence_id: int) -> None:
+async def presence_left(pool: asyncpg.Pool, left: Sequence[tuple[int, datetime]]) -> None:
+    """Close presence intervals, many in one statement: (presence id, when they left)."""
     await pool.execute(
-        "UPDATE room_presence SET left_at = clock_timestamp() WHERE id = $1 AND left_at IS NULL", presence_id
+        "UPDATE room_presence p SET left_at = u.at"
+        " FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, at) WHERE p.id = u.id AND p.left_at IS NULL",
+        [i for i, _ in left], [at for _, at in left],
     )
 
 

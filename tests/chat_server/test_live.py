@@ -346,3 +346,25 @@ async def test_quiet_sockets_are_pinged_and_silent_ones_closed(client, people: P
     closed = await t.expect("_closed", timeout=15)
     assert closed["code"] == CloseCode.GOING_AWAY
     assert not p.ws.closed
+
+
+async def test_leaving_closes_the_time_in_room_at_the_moment_of_leaving(client, people: People, pool) -> None:
+    """Leaving times are written in batches, a little later, but carry the moment each one left."""
+    appt, p, t = await pair(client, people)
+    await p.join(appt.id)
+    await t.join(appt.id)
+    before = datetime.now(UTC)
+    await p.ws.close()
+    await t.expect("presence", state="left")
+    after = datetime.now(UTC)
+    for _ in range(50):
+        row = await pool.fetchrow(
+            "SELECT left_at FROM room_presence WHERE appointment_id = $1 AND user_id = $2", appt.id, appt.patient_id)
+        if row["left_at"] is not None:
+            break
+        await asyncio.sleep(0.1)
+    assert row["left_at"] is not None
+    assert before <= row["left_at"] <= after
+    assert await pool.fetchval(
+        "SELECT left_at FROM room_presence WHERE appointment_id = $1 AND user_id = $2", appt.id, appt.therapist_id
+    ) is None  # still here
