@@ -463,11 +463,13 @@ async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids:
     sessions, _ = await setup_data.create(emb.database_url, args.sessions, 0, concurrency=16)
     log(f"created {len(sessions)} live sessions with tokens in {now() - t:.1f}s")
 
-    ports, web, (worker, screener) = await asyncio.to_thread(start_web, procs, emb, args.web)
+    here = args.screener == "here"
+    ports, web, background = await asyncio.to_thread(start_web, procs, emb, args.web, screener=here)
     pids.update({f"web{i}": p.pid for i, p in enumerate(web)})
-    pids["worker"] = worker.pid
-    pids["screener"] = screener.pid
-    log(f"{args.web} web processes on ports {ports} + worker; logs in {procs.logdir}")
+    pids.update({name: p.pid for name, p in zip(("worker", "screener"), background, strict=False)})
+    summary["screener"] = args.screener
+    log(f"{args.web} web processes on ports {ports} + worker"
+        f"{' + risk screener' if here else ' (risk screener elsewhere: not started on these cores)'}; logs in {procs.logdir}")
 
     bench = Bench(args, emb.database_url, ports, pids)
     try:
@@ -616,6 +618,9 @@ def main() -> None:
     ap.add_argument("--connect-concurrency", type=int, default=64)
     ap.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit for the whole run")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir (process logs)")
+    ap.add_argument("--screener", choices=("here", "elsewhere"), default="here",
+                    help="run the risk screener on these cores (default, as `./run.sh` does) or leave it out,"
+                         " as for an install that screens on other cores (README, Scaling out)")
     ap.add_argument("--quick", action="store_true", help="smoke: 200 sessions, 200 msg/s for 10 s, no baseline")
     args = ap.parse_args()
     if args.quick:

@@ -118,11 +118,11 @@ def start_embedded(tmp: Path) -> tuple[Any, dict[str, int]]:
     return emb, {"pg": int(emb._pg.get_pid()), "redis": int(emb._redis.pid)}
 
 
-def start_web(procs: Procs, emb: Any, n_web: int, log_level: str = "WARNING",
+def start_web(procs: Procs, emb: Any, n_web: int, log_level: str = "WARNING", screener: bool = True,
               ) -> tuple[list[int], list[subprocess.Popen[bytes]], list[subprocess.Popen[bytes]]]:
-    """`n_web` web processes (`cbt web`, 127.0.0.1, free ports), the worker and the risk
-    screener, as in the Procfile; blocks until every web process listens.
-    Returns (ports, web processes, [worker, screener])."""
+    """`n_web` web processes (`cbt web`, 127.0.0.1, free ports), the worker and (unless
+    `screener` is false) the risk screener, as in the Procfile; blocks until every web
+    process listens. Returns (ports, web processes, [worker, screener?])."""
     env = dict(os.environ, DATABASE_URL=emb.database_url, REDIS_URL=emb.redis_url, CBT_LOG_LEVEL=log_level,
                CBT_SMTP_PORT=str(free_port()), PYTHONUNBUFFERED="1")
     ports = [free_port() for _ in range(n_web)]
@@ -130,7 +130,7 @@ def start_web(procs: Procs, emb: Any, n_web: int, log_level: str = "WARNING",
                                    "--port", str(p)], env)
            for i, p in enumerate(ports)]
     background = [procs.start(name, [sys.executable, "-m", "chat_server.cli", name], env)
-                  for name in ("worker", "screener")]
+                  for name in ("worker", "screener")[: 2 if screener else 1]]
     for p, port in zip(web, ports, strict=True):
         wait_port(port, p)
     return ports, web, background
