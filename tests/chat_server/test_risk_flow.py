@@ -18,6 +18,7 @@ from chat_server.storage import risk as risk_store
 from chat_server.storage import transcripts
 from clinical.calendar import week_start
 from clinical.records import Role
+from clinical.risk import Source
 from tests.chat_server.wsclient import WsClient
 from tests.conftest import People, bearer, login
 
@@ -274,3 +275,39 @@ async def test_screeners_split_the_sessions_between_them(risk_client, people: Pe
     assert await screen(replace(cfg, screener_shard=f"{b % n}/{n}"), pool) == 1
     assert sorted(r["appointment_id"] for r in await pool.fetch("SELECT appointment_id FROM risk_alerts")) == [a, b]
     assert await screen(cfg, pool) == 0  # the default share (0/1) sees both: nothing left
+
+
+class EncoderDown(Screener):
+    """A screener whose learned layer fails (the rules are pure code and cannot)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_model=False)
+
+    def screen_many(self, texts, source=Source.SESSION):  # type: ignore[no-untyped-def]
+        raise RuntimeError("encoder crashed")
+
+
+async def test_rule_hits_are_raised_before_the_encoder_runs(risk_client, people: People, pool) -> None:
+    """The rules go first over the whole pass: their alerts do not wait for (or depend on)
+    the encoder. A failed pass leaves the mark where it was, so it is all screened again,
+    and the alert is not doubled."""
+    _, cfg = risk_client
+    await setup_rota(people, pool)
+    patient, therapist = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+    appt = await people.appointment(patient, therapist, live=True)
+    async with pool.acquire() as conn:
+        await transcripts.append(conn, [
+            transcripts.NewMessage(appt.id, "x1", patient.id, "patient", "the homework went fine this week", None),
+            transcripts.NewMessage(appt.id, "x2", patient.id, "patient", "i took all my tablets an hour ago", None),
+        ])
+    redis = Redis.from_url(cfg.redis_url)
+    try:
+        with pytest.raises(RuntimeError, match="encoder crashed"):
+            await jobs.screen_pending(cfg, pool, redis, EncoderDown())
+    finally:
+        await redis.aclose()
+    (alert,) = await pool.fetch("SELECT * FROM risk_alerts")
+    assert (alert["seq"], alert["severity"]) == (2, "urgent")
+    assert await pool.fetchval("SELECT count(*) FROM screening_marks WHERE appointment_id = $1", appt.id) == 0
+    assert await screen(cfg, pool) == 2
+    assert await pool.fetchval("SELECT count(*) FROM risk_alerts") == 1
