@@ -76,25 +76,25 @@ def alert_mail(cfg: Config, row: asyncpg.Record, level: int) -> tuple[str, str]:
 
 
 MODEL_CHUNK = 32  # messages per encoder call: alerts go out after each chunk, not after the pass
+RULES_BATCH = 2000
 
 
 async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener: Screener,
                          batch: int = 200) -> int:
-    """Screen patient messages stored since the last pass; returns how many were screened.
+    """Screen patient messages stored since the last pass; returns how many the whole
+    screener (rules and encoder) read.
 
-    Runs in the screener process, so chat never waits on it; the per-room mark in
-    PostgreSQL means a crash of any process loses no screening. The rules (microseconds a
-    message) go first over the whole pass and raise what they catch at once; the encoder
-    (~10 ms a message) then reads the rest in small chunks, raising after each. So under
-    load a rule hit never queues behind a pass's worth of encoder work."""
+    Runs in the screener process, so chat never waits on it; the per-session marks in
+    PostgreSQL mean a crash of any process loses no screening. Two marks: the rules
+    (microseconds a message) keep up with any load and raise what they catch at once; the
+    encoder (~10 ms a message) reads what the rules let through in chunks, and between
+    chunks the rules catch up with whatever arrived meanwhile. So at peak, when the
+    encoder falls behind, a rule hit still becomes an alert within about a chunk's time."""
     share = cfg.screener_share()
+    await rules_pass(cfg, pool, redis, share)
     rows = await risk_store.unscreened(pool, batch, share)
     texts = [r["body"] for r in rows]
-    rules = [screen_text(t, Source.SESSION) for t in texts]
-    for r, result in zip(rows, rules, strict=True):
-        if result.is_risk:
-            await _raise(cfg, pool, redis, r, result)
-    rest = [i for i, result in enumerate(rules) if not result.is_risk]
+    rest = [i for i, t in enumerate(texts) if not screen_text(t, Source.SESSION).is_risk]  # raised by the rules
     for k in range(0, len(rest), MODEL_CHUNK):
         chunk = rest[k : k + MODEL_CHUNK]
         # The encoder is CPU work in NumPy: off the event loop, so the pass can be stopped.
@@ -102,9 +102,23 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
         for i, result in zip(chunk, results, strict=True):
             if result.is_risk:
                 await _raise(cfg, pool, redis, rows[i], result)
+        await rules_pass(cfg, pool, redis, share)
     await risk_store.mark_screened(pool, {r["appointment_id"]: r["seq"] for r in rows})
     if len(rows) < batch:
         await risk_store.skip_unscreenable(pool, share)
+    return len(rows)
+
+
+async def rules_pass(cfg: Config, pool: asyncpg.Pool, redis: Redis, share: tuple[int, int]) -> int:
+    """The rules over every patient message past the rules' mark; alerts for their hits."""
+    rows = await risk_store.unscreened(pool, RULES_BATCH, share, by="rules")
+    for r in rows:
+        result = screen_text(r["body"], Source.SESSION)
+        if result.is_risk:
+            await _raise(cfg, pool, redis, r, result)
+    await risk_store.mark_screened(pool, {r["appointment_id"]: r["seq"] for r in rows}, by="rules")
+    if len(rows) < RULES_BATCH:
+        await risk_store.skip_unscreenable(pool, share, by="rules")
     return len(rows)
 
 

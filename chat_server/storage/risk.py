@@ -151,50 +151,57 @@ async def user_contacts(pool: asyncpg.Pool | asyncpg.Connection, ids: Sequence[i
     return {r["id"]: (r["email"], r["display_name"]) for r in rows}
 
 
-async def mark_screened(pool: asyncpg.Pool, upto: dict[int, int]) -> None:
+# The two screening marks (migration 0005): "rules" moves at the rules' pace, "model" at the encoder's.
+MARKS = {"rules": "ruled_seq", "model": "screened_seq"}
+
+
+async def mark_screened(pool: asyncpg.Pool, upto: dict[int, int], by: str = "model") -> None:
+    """Move a screening mark (``by``: rules or model) up to the given seq per session."""
+    col = MARKS[by]
     if upto:
         await pool.execute(
-            "INSERT INTO screening_marks AS s (appointment_id, screened_seq)"
+            f"INSERT INTO screening_marks AS s (appointment_id, {col})"
             " SELECT * FROM unnest($1::bigint[], $2::int[])"
-            " ON CONFLICT (appointment_id) DO UPDATE"
-            " SET screened_seq = greatest(s.screened_seq, excluded.screened_seq)",
+            f" ON CONFLICT (appointment_id) DO UPDATE SET {col} = greatest(s.{col}, excluded.{col})",
             list(upto), list(upto.values()),
         )
 
 
-# Sessions whose patient messages may still need screening: live, or ended in the last day,
-# with messages past the mark; $1/$2 pick this screener's share (appointment id mod count).
-_PENDING = (
-    "SELECT a.id, a.patient_id, coalesce(s.screened_seq, 0) AS screened_seq FROM appointments a"
-    " LEFT JOIN screening_marks s ON s.appointment_id = a.id"
-    " WHERE (a.status = 'live' OR a.ended_at > now() - interval '1 day')"
-    "   AND a.last_seq > coalesce(s.screened_seq, 0) AND a.id % $2 = $1"
-)
+def _pending(col: str) -> str:
+    """Sessions whose patient messages may still need screening: live, or ended in the last
+    day, with messages past the mark; $1/$2 pick this screener's share (id mod count)."""
+    return (
+        f"SELECT a.id, a.patient_id, coalesce(s.{col}, 0) AS mark FROM appointments a"
+        " LEFT JOIN screening_marks s ON s.appointment_id = a.id"
+        " WHERE (a.status = 'live' OR a.ended_at > now() - interval '1 day')"
+        f"   AND a.last_seq > coalesce(s.{col}, 0) AND a.id % $2 = $1"
+    )
 
 
-async def unscreened(pool: asyncpg.Pool, limit: int = 200, shard: tuple[int, int] = (0, 1)) -> list[asyncpg.Record]:
-    """Patient messages stored but not yet screened, oldest first, from sessions that are
-    live or ended in the last day. ``shard`` = (index, count): this screener's share."""
+async def unscreened(pool: asyncpg.Pool, limit: int = 200, shard: tuple[int, int] = (0, 1),
+                     by: str = "model") -> list[asyncpg.Record]:
+    """Patient messages past a screening mark, oldest first, from sessions that are live or
+    ended in the last day. ``shard`` = (index, count): this screener's share."""
     return list(await pool.fetch(
-        f"WITH p AS ({_PENDING})"
+        f"WITH p AS ({_pending(MARKS[by])})"
         " SELECT m.appointment_id, m.seq, m.body, p.patient_id FROM p"
-        " JOIN messages m ON m.appointment_id = p.id AND m.seq > p.screened_seq"
+        " JOIN messages m ON m.appointment_id = p.id AND m.seq > p.mark"
         " WHERE m.sender_role = 'patient' ORDER BY m.created_at LIMIT $3",
         *shard, limit,
     ))
 
 
-async def skip_unscreenable(pool: asyncpg.Pool, shard: tuple[int, int] = (0, 1)) -> None:
-    """Move the screening mark past therapist messages in rooms with no patient message
+async def skip_unscreenable(pool: asyncpg.Pool, shard: tuple[int, int] = (0, 1), by: str = "model") -> None:
+    """Move a screening mark past therapist messages in rooms with no patient message
     pending. Reads the messages it skips in the statement's own snapshot, so a patient
     message committed meanwhile has a higher seq and stays pending."""
+    col = MARKS[by]
     await pool.execute(
-        f"WITH p AS ({_PENDING})"
-        " INSERT INTO screening_marks AS s (appointment_id, screened_seq)"
-        " SELECT p.id, max(m.seq) FROM p JOIN messages m ON m.appointment_id = p.id AND m.seq > p.screened_seq"
+        f"WITH p AS ({_pending(col)})"
+        f" INSERT INTO screening_marks AS s (appointment_id, {col})"
+        " SELECT p.id, max(m.seq) FROM p JOIN messages m ON m.appointment_id = p.id AND m.seq > p.mark"
         " GROUP BY p.id HAVING bool_and(m.sender_role <> 'patient')"
-        " ON CONFLICT (appointment_id) DO UPDATE"
-        " SET screened_seq = greatest(s.screened_seq, excluded.screened_seq)",
+        f" ON CONFLICT (appointment_id) DO UPDATE SET {col} = greatest(s.{col}, excluded.{col})",
         *shard,
     )
 

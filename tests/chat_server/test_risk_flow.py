@@ -308,6 +308,7 @@ async def test_rule_hits_are_raised_before_the_encoder_runs(risk_client, people:
         await redis.aclose()
     (alert,) = await pool.fetch("SELECT * FROM risk_alerts")
     assert (alert["seq"], alert["severity"]) == (2, "urgent")
-    assert await pool.fetchval("SELECT count(*) FROM screening_marks WHERE appointment_id = $1", appt.id) == 0
+    marks = await pool.fetchrow("SELECT ruled_seq, screened_seq FROM screening_marks WHERE appointment_id = $1", appt.id)
+    assert (marks["ruled_seq"], marks["screened_seq"]) == (2, 0)  # the rules are done, the encoder is not
     assert await screen(cfg, pool) == 2
     assert await pool.fetchval("SELECT count(*) FROM risk_alerts") == 1
