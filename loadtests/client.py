@@ -51,6 +51,9 @@ class Book:
         self.resent = 0
         self.unknown = 0         # deliveries of client_ids this phase never sent
         self.last_k: dict[int, int] = {}
+        # risk probes: room -> when the disclosure was sent / when its sender saw the risk notice
+        self.risk_sent: dict[int, float] = {}
+        self.risk_seen: dict[int, float] = {}
 
     def on_ack(self, obj: dict[str, Any], t: float) -> None:
         cid = obj["client_id"]
@@ -167,6 +170,9 @@ class Peer:
                     self.last_seq = seq
                 if book is not None:
                     book.on_ack(obj, t)
+            elif typ == "risk":
+                if book is not None and obj.get("audience") == "patient":
+                    book.risk_seen.setdefault(self.room, t)
             elif typ == "error":
                 if book is not None:
                     book.errors[str(obj.get("code"))] += 1
