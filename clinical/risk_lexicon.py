@@ -244,6 +244,7 @@ NEGATION_CUES = frozenset(
         "stopped",
         "resisted",
         "nope",
+        "zero",
     }
 )
 
@@ -448,7 +449,7 @@ MANUAL_PATIENT_WORDS = frozenset(
 BENIGN_ABSENCE = re.compile(
     r"\b(?:holiday|holidays|hols|trip|travelling|traveling|abroad|away for|visiting|wedding|"
     r"conference|festival|camping|honeymoon|moving house|new job|work trip|vacation|"
-    r"operation|surgery|appointment|signal|wifi|internet|exams?)\b"
+    r"operation|surgery|appointment|signal|wifi|internet|exams?|retreat|retiring|retirement)\b"
 )
 
 #: Hypothetical, not happening: "call samaritans if i ever feel suicidal".
@@ -493,7 +494,7 @@ ACCIDENT = re.compile(
     r"\b(?:by accident|accidentally|accidental|by mistake|clumsy|messing about|play fighting|"
     r"playing|at the gym|football|rugby|boxing|training|on the oven|on the stove|on the iron|"
     r"on the kettle|on the pan|cooking|chopping|ironing|gardening|thorns?|"
-    r"rose bush|(?:the|my|our) (?:cat|cats|dog|dogs|kitten|puppy|hamster|rabbit))\b"
+    r"rose bush|nettles?|brambles?|hedge|(?:the|my|our) (?:cat|cats|dog|dogs|kitten|puppy|hamster|rabbit))\b"
 )
 
 #: Someone else's words (song, film, a person) quoted; a risk phrase inside is not the patient's.
@@ -502,6 +503,7 @@ QUOTE_REPORTERS = re.compile(
     r"film|movie|book|character|line|sign|poster|meme|joke|teacher|boss|it)\b"
     r"(?: \S+){0,3} (?:said|says|say|go|goes|went|sang|sings|wrote|writes|shouted|yelled|"
     r"called|told|texted|messaged|posted)\b"
+    r"|\b(?:lyric|lyrics|song|poem|quote|caption|title) ?$"
 )
 QUOTE_SELF = re.compile(r"\b(?:thought|thoughts|think|thinking|belief|i said|i told|i wrote)\b")
 QUOTE_AFTER_OTHER = re.compile(

@@ -14,6 +14,10 @@ Then only a strong model score flags: those filters are what a clinician would
 use to dismiss the message, and the embedding cannot see them ("I'm not
 suicidal" sits next to "I'm suicidal" in the vector space).
 
+Missing an urgent disclosure costs far more than a false alarm, so the model
+also leans toward URGENT: a moderate score flags, as URGENT, when the severity
+head says urgent and the rules set nothing aside (:meth:`RiskModel._urgent_lean`).
+
 Pure: no I/O, no clock. The weights arrive as parsed JSON
 (``clinical/risk_model_weights.json``, written by ``scripts/train_risk_model.py``)
 and the vectors from the caller.
@@ -173,6 +177,11 @@ class RiskModel:
     sentence_threshold: float  # one sentence of a longer message flags it on its own
     urgent_threshold: float  # URGENT when P(urgent) >= this, else the likelier of the rest
     veto_threshold: float  # when the rules set risk words aside, flag only at risk >= this
+    # The urgent lean: below ``threshold``, a score >= ``urgent_risk_threshold`` still
+    # flags (as URGENT) when P(urgent) >= ``urgent_lean`` and the rules set nothing
+    # aside in that text. A missed plan costs far more than a false alarm. 1.01 = off.
+    urgent_risk_threshold: float = 1.01
+    urgent_lean: float = 1.01
 
     @classmethod
     def from_json(cls, obj: Mapping[str, Any]) -> RiskModel:
@@ -189,6 +198,8 @@ class RiskModel:
             sentence_threshold=float(obj["sentence_threshold"]),
             urgent_threshold=float(obj["urgent_threshold"]),
             veto_threshold=float(obj["veto_threshold"]),
+            urgent_risk_threshold=float(obj.get("urgent_risk_threshold", 1.01)),
+            urgent_lean=float(obj.get("urgent_lean", 1.01)),
         )
         for s in model.severity.labels:
             Severity(s)
@@ -229,9 +240,10 @@ class RiskModel:
         for risk, and the negation is what says it is not.
         """
         whole = np.asarray(message, dtype=np.float64).reshape(1, self.dim)
-        risk = float(self.risk_scores(whole)[0])
+        whole_risk = risk = float(self.risk_scores(whole)[0])
         confident = risk >= self.threshold
         trigger, basis, basis_text = text.strip(), whole, text
+        part: tuple[float, NDArray[np.float64], str] | None = None
         if parts:
             vecs = np.vstack(
                 [np.asarray(v, dtype=np.float64).reshape(1, self.dim) for _, v in parts]
@@ -239,6 +251,7 @@ class RiskModel:
             scores = self.risk_scores(vecs)
             k = int(np.argmax(scores))
             trigger = parts[k][0]
+            part = (float(scores[k]), vecs[k : k + 1], parts[k][0])
             part_bar = self.threshold if truncated else self.sentence_threshold
             if not confident and scores[k] >= part_bar:
                 confident, basis, basis_text = True, vecs[k : k + 1], parts[k][0]
@@ -246,6 +259,17 @@ class RiskModel:
         held_back = false_alarm_reasons(basis_text, source) if confident else ()
         if held_back and risk < self.veto_threshold:
             confident = False
+        if not confident:
+            lean = self._urgent_lean(whole_risk, whole, text, part, truncated, source)
+            if lean is not None:
+                cat_p = self.category.probabilities(lean)[0]
+                return Assessment(
+                    risk=risk,
+                    confident=True,
+                    category=Category(self.category.labels[int(np.argmax(cat_p))]),
+                    severity=Severity.URGENT,
+                    trigger=trigger,
+                )
         sev_p = self.severity.probabilities(basis)[0]
         cat_p = self.category.probabilities(basis)[0]
         return Assessment(
@@ -256,6 +280,40 @@ class RiskModel:
             trigger=trigger,
             held_back=held_back,
         )
+
+    def _urgent_lean(
+        self,
+        whole_risk: float,
+        whole: NDArray[np.float64],
+        text: str,
+        part: tuple[float, NDArray[np.float64], str] | None,
+        truncated: bool,
+        source: Source,
+    ) -> NDArray[np.float64] | None:
+        """The text that flags as URGENT below the usual bar, or None.
+
+        The message, or its riskiest part (the bar raised by the same gap as
+        ``sentence_threshold`` over ``threshold``), must score at least
+        ``urgent_risk_threshold``, the severity head must give P(urgent) >=
+        ``urgent_lean``, and the rules must set nothing aside in that text."""
+        if self.urgent_risk_threshold > 1.0:
+            return None
+        gap = 0.0 if truncated else self.sentence_threshold - self.threshold
+        candidates = [(whole_risk, whole, text, self.urgent_risk_threshold)]
+        if part is not None:
+            candidates.append((*part, self.urgent_risk_threshold + gap))
+        for score, vec, words, bar in candidates:
+            if score < bar or self._p_urgent(vec) < self.urgent_lean:
+                continue
+            if not false_alarm_reasons(words, source):
+                return vec
+        return None
+
+    def _p_urgent(self, vec: NDArray[np.float64]) -> float:
+        labels = self.severity.labels
+        if Severity.URGENT.value not in labels:
+            return 0.0
+        return float(self.severity.probabilities(vec)[0][labels.index(Severity.URGENT.value)])
 
     def _severity(self, p: NDArray[np.float64]) -> Severity:
         by_label = dict(zip(self.severity.labels, p, strict=True))

