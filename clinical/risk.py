@@ -28,6 +28,7 @@ from functools import lru_cache
 
 from clinical import risk_lexicon as lex
 from clinical import risk_rules as rules
+from clinical.regex_prefilter import required
 
 __all__ = [
     "FALSE_ALARM_REASONS",
@@ -371,6 +372,34 @@ def _compile() -> tuple[_Compiled, ...]:
 
 
 _RULES = _compile()
+
+
+def _index_rules() -> tuple[tuple[tuple[str, tuple[int, ...]], ...], frozenset[int]]:
+    """For skipping rules that cannot match: each string some rule's every match must
+    contain (:mod:`clinical.regex_prefilter`) -> those rules; and the rules with no such
+    string, which are always tried."""
+    by: dict[str, list[int]] = {}
+    always: set[int] = set()
+    for i, c in enumerate(_RULES):
+        need = required(c.regex.pattern)
+        if need is None:
+            always.add(i)
+        for w in need or ():
+            by.setdefault(w, []).append(i)
+    return tuple((w, tuple(ix)) for w, ix in sorted(by.items())), frozenset(always)
+
+
+_BY_STRING, _ALWAYS = _index_rules()
+
+
+def _candidates(norm: str) -> list[_Compiled]:
+    """The rules that could match ``norm``, in rule order (the order findings are built in).
+    Testing ~1,100 short strings is cheaper than trying ~300 regexes."""
+    hit = set(_ALWAYS)
+    for w, ix in _BY_STRING:
+        if w in norm:
+            hit.update(ix)
+    return [_RULES[i] for i in sorted(hit)]
 _PERSONAL = frozenset(
     {Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.SELF_HARM, Category.HARM_TO_OTHERS}
 )
@@ -419,13 +448,29 @@ def _negated(doc: _Doc, a: int, b: int) -> bool:
     tail = [t.norm for t in toks[b:end] if t.kind == "word"]
     if bool(tail) and tail[0] in {"none", "no", "never", "nil"} and len(tail) <= 2:
         return True
-    # "suicidal thoughts: none", "self harm urges - no": a label then a denial
+    # "hurting myself isnt on the table", "killing myself is not something im considering"
+    if _POSTPOSED_DENIAL.match(doc.words(b, doc.clause_end(a))):
+        return True
+    # "suicidal thoughts: none", "self harm urges - no": a label then a denial;
+    # "suicidal feelings? none at the moment": a question answered no
     for k in range(b, min(b + 3, len(toks))):
         if toks[k].kind == "stop":
+            asked = doc.text[toks[k].start] == "?" and k + 1 < len(toks)
+            if asked and all(t.norm in _LABEL_WORDS for t in toks[b:k]):
+                return toks[k + 1].norm in _DENIALS and not _is_pseudo_negation(doc, k + 1)
             break
         if toks[k].kind == "comma" and k + 1 < len(toks):
-            return toks[k + 1].norm in {"none", "no", "never", "nil", "0", "denied", "nope"}
+            return toks[k + 1].norm in _DENIALS
     return False
+
+
+_POSTPOSED_DENIAL = re.compile(
+    r"(?:isnt|is not|aint|wasnt|was not|arent|are not) (?:on (?:the|my) (?:table|radar|cards|agenda)|"
+    r"an option|(?:something|anything) (?:i|im|i am) (?:want|would|will|plan|intend|consider|considering|"
+    r"am considering))\b"
+)
+_DENIALS = frozenset({"none", "no", "never", "nil", "0", "zero", "denied", "nope"})
+_LABEL_WORDS = frozenset({"thoughts", "thought", "feelings", "feeling", "urges", "urge", "ideas", "plans", "ideation"})
 
 
 def _historical(doc: _Doc, a: int) -> bool:
@@ -669,7 +714,7 @@ def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
         return NO_RISK
     best: dict[Category, Severity] = {}
     spans: dict[Category, list[tuple[int, int]]] = {}
-    for c in _RULES:
+    for c in _candidates(doc.norm):
         for m in c.regex.finditer(doc.norm):
             a, b = doc.token_span(m)
             if not _accept(doc, c, a, b, source):
@@ -779,7 +824,7 @@ def false_alarm_reasons(text: str, source: Source = Source.SESSION) -> tuple[str
         return ()
     doc = _Doc(text)
     reasons: list[str] = []
-    for c in _RULES:
+    for c in _candidates(doc.norm):
         for m in c.regex.finditer(doc.norm):
             a, b = doc.token_span(m)
             why = _rejection(doc, c, a, b, source)

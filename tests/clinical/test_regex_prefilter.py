@@ -58,3 +58,20 @@ def test_a_text_without_any_required_string_never_matches(pattern: str, texts: l
     for text in texts:
         if compiled.search(text):
             assert any(s in text for s in need), (pattern, text, need)
+
+
+def test_the_risk_rules_find_the_same_with_and_without_the_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every labelled message: the same findings, triggers and false-alarm reasons whether
+    the rules are tried all, or only those the prefilter lets through."""
+    import json
+    from pathlib import Path
+
+    from clinical import risk
+
+    texts = [json.loads(line)["text"] for path in sorted(Path(__file__).parent.glob("risk_*.jsonl"))
+             for line in path.read_text().splitlines() if line.strip()]
+    assert len(texts) > 3000
+    filtered = [(risk.screen_text(t), risk.false_alarm_reasons(t)) for t in texts]
+    assert len(risk._candidates("see you on thursday")) < len(risk._RULES) // 10  # it does skip rules
+    monkeypatch.setattr(risk, "_candidates", lambda norm: list(risk._RULES))
+    assert [(risk.screen_text(t), risk.false_alarm_reasons(t)) for t in texts] == filtered
