@@ -31,14 +31,17 @@ def cmd_web(args: argparse.Namespace) -> None:
     import uvloop
     from aiohttp import web
 
+    from chat_server import gc_tuning
     from chat_server.app import create_app
 
     cfg = Config.from_env(port=args.port, process_name=f"web:{args.port}") if args.port else Config.from_env()
     setup_logging(cfg.log_level, cfg.process_name)
     _need_urls(cfg)
     log.info("starting web process", extra={"config": cfg.public()})
+    app = create_app(cfg)
+    gc_tuning.tune()
     web.run_app(
-        create_app(cfg), host=args.host or cfg.host, port=cfg.port, print=None,
+        app, host=args.host or cfg.host, port=cfg.port, print=None,
         shutdown_timeout=cfg.shutdown_grace_seconds + 2, loop=uvloop.new_event_loop(),
         access_log=None,
     )

@@ -13,6 +13,10 @@ WRITE_BATCH = Histogram(
 WRITE_SECONDS = Histogram(
     "cbt_write_seconds", "Group commit duration", buckets=(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5, 2)
 )
+GC_PAUSE = Histogram(
+    "cbt_gc_pause_seconds", "Cycle-collector pauses of the event loop, by generation", ["generation"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
 FRAME_ERRORS = Counter("cbt_ws_errors_total", "Error frames sent, by code", ["code"])
 SLOW_CLOSES = Counter("cbt_ws_slow_consumer_closes_total", "Connections closed for falling behind")
 GAP_FETCHES = Counter("cbt_gap_fetches_total", "Sequence gaps filled from PostgreSQL")

@@ -185,3 +185,23 @@ def test_config_is_frozen() -> None:
     cfg = Config()
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.port = 1  # type: ignore[misc]
+
+
+def test_a_tuned_web_process_collects_rarely_and_reports_its_pauses() -> None:
+    """In a process of its own: tuning freezes what exists and raises the first threshold,
+    and every collection's pause lands in /metrics."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc\n"
+        "from chat_server import gc_tuning, metrics\n"
+        "from prometheus_client import generate_latest\n"
+        "gc_tuning.tune()\n"
+        "assert gc.get_threshold()[0] == gc_tuning.GEN0_THRESHOLD, gc.get_threshold()\n"
+        "assert gc.get_freeze_count() > 1000\n"
+        "gc.collect(1)\n"
+        "print(generate_latest().decode())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert re.search(r'cbt_gc_pause_seconds_count\{generation="1"\} [1-9]', out), out
