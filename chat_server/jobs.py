@@ -75,7 +75,7 @@ def alert_mail(cfg: Config, row: asyncpg.Record, level: int) -> tuple[str, str]:
     return subject, body
 
 
-MODEL_CHUNK = 32  # messages per encoder call: alerts go out after each chunk, not after the pass
+MODEL_CHUNK = 8  # messages per encoder call: alerts go out after each chunk, not after the pass
 RULES_BATCH = 2000
 
 
