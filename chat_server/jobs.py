@@ -81,12 +81,12 @@ RULES_BATCH = 2000
 
 async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener: Screener,
                          batch: int = 200) -> int:
-    """Screen patient messages stored since the last pass; returns how many the whole
-    screener (rules and encoder) read.
+    """Screen patient messages stored since the last pass; returns how many the encoder's
+    pass read (the loop in the screener goes again at once while that is > 0).
 
     Runs in the screener process, so chat never waits on it; the per-session marks in
     PostgreSQL mean a crash of any process loses no screening. Two marks: the rules
-    (microseconds a message) keep up with any load and raise what they catch at once; the
+    (~0.3 ms a message) keep up with any load and raise what they catch at once; the
     encoder (~10 ms a message) reads what the rules let through in chunks, and between
     chunks the rules catch up with whatever arrived meanwhile. So at peak, when the
     encoder falls behind, a rule hit still becomes an alert within about a chunk's time."""
