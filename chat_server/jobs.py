@@ -94,11 +94,13 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
     await rules_pass(cfg, pool, redis, share)
     rows = await risk_store.unscreened(pool, batch, share)
     texts = [r["body"] for r in rows]
-    rest = [i for i, t in enumerate(texts) if not screen_text(t, Source.SESSION).is_risk]  # raised by the rules
+    rules = [screen_text(t, Source.SESSION) for t in texts]
+    rest = [i for i, r in enumerate(rules) if not r.is_risk]  # rule hits are raised by the rules' pass
     for k in range(0, len(rest), MODEL_CHUNK):
         chunk = rest[k : k + MODEL_CHUNK]
         # The encoder is CPU work in NumPy: off the event loop, so the pass can be stopped.
-        results = await asyncio.to_thread(screener.screen_many, [texts[i] for i in chunk])
+        results = await asyncio.to_thread(
+            screener.screen_many, [texts[i] for i in chunk], Source.SESSION, [rules[i] for i in chunk])
         for i, result in zip(chunk, results, strict=True):
             if result.is_risk:
                 await _raise(cfg, pool, redis, rows[i], result)

@@ -74,8 +74,10 @@ class Screener:
     def screen(self, text: str, source: Source = Source.SESSION) -> Screening:
         return self.screen_many([text], source)[0]
 
-    def screen_many(self, texts: Sequence[str], source: Source = Source.SESSION) -> list[Screening]:
-        rules = [screen_text(t, source) for t in texts]
+    def screen_many(self, texts: Sequence[str], source: Source = Source.SESSION,
+                    rules: Sequence[Screening] | None = None) -> list[Screening]:
+        """``rules``: the rules' verdicts on ``texts`` when the caller already has them."""
+        rules = [screen_text(t, source) for t in texts] if rules is None else list(rules)
         if self._model is None or not texts:
             return rules
         from clinical.risk_model import chunks, combine, split_sentences

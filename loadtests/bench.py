@@ -300,11 +300,15 @@ class Bench:
         if args.screener == "here" and args.risk_probes > 0:
             first = int(args.warmup * rate)
             step = max(1, (n_total - first) // args.risk_probes)
+            used: set[int] = set()  # rooms
             for j0 in range(first, n_total, step):
-                j = next((x for x in range(j0, min(n_total, j0 + 2 * rooms)) if senders[x % rooms].role == "patient"
-                          and (x % rooms) not in {p % rooms for p in probes}), None)
-                if j is not None and len(probes) < args.risk_probes:
-                    probes.add(j)
+                for j in range(j0, min(n_total, j0 + 2 * rooms)):  # the next patient send in a fresh room
+                    if senders[j % rooms].role == "patient" and j % rooms not in used:
+                        probes.add(j)
+                        used.add(j % rooms)
+                        break
+                if len(probes) == args.risk_probes:
+                    break
         gc.collect()
         gc.freeze()
         lag: list[float] = []

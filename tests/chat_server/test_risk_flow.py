@@ -283,7 +283,7 @@ class EncoderDown(Screener):
     def __init__(self) -> None:
         super().__init__(use_model=False)
 
-    def screen_many(self, texts, source=Source.SESSION):  # type: ignore[no-untyped-def]
+    def screen_many(self, texts, source=Source.SESSION, rules=None):  # type: ignore[no-untyped-def]
         raise RuntimeError("encoder crashed")
 
 

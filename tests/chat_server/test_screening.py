@@ -93,3 +93,7 @@ def test_screen_many_matches_screen(screener) -> None:  # type: ignore[no-untype
     texts = ["", "see you thursday", "took the lot. all of them. im scared now", "I want to die"]
     assert screener.screen_many(texts) == [screener.screen(t) for t in texts]
     assert screener.screen_many([]) == []
+    # the rules' verdicts, when the caller already has them, are used as they are
+    rules = [screen_text(t) for t in texts]
+    assert screener.screen_many(texts, rules=rules) == screener.screen_many(texts)
+    assert screener.screen_many(texts[1:2], rules=[rules[3]]) == [rules[3]]

@@ -455,6 +455,17 @@ def test_first_probe_rules_were_not_tuned_on_it() -> None:
     assert overall_recall(scored).value >= 0.35
 
 
+def assert_rules_floors(path: Path, *, precision: float, recall: float, urgent: float) -> None:
+    """The rules alone on a probe of at least 200 messages, 40% of them hard negatives."""
+    examples = load(path)
+    assert len(examples) >= 200
+    assert sum(not e.risk for e in examples) / len(examples) >= 0.4
+    scored = score(examples)
+    assert overall_precision(scored).value >= precision
+    assert overall_recall(scored).value >= recall
+    assert severity_recall(scored, Severity.URGENT)[0].value >= urgent
+
+
 def test_second_probe_is_measured_not_tuned() -> None:
     """risk_probe2.jsonl: written before round 2 and not tuned on in round 2.
 
@@ -463,14 +474,7 @@ def test_second_probe_is_measured_not_tuned() -> None:
     one rule false alarm on it ("said my goodbyes at my leaving do") is vetoed:
     precision 0.987 (78/79). A tripwire just under that, *not* a target.
     """
-    examples = load(PROBE2)
-    assert len(examples) >= 200
-    assert sum(not e.risk for e in examples) / len(examples) >= 0.4
-    scored = score(examples)
-    assert overall_precision(scored).value >= 0.93
-    assert overall_recall(scored).value >= 0.58
-    urgent, _ = severity_recall(scored, Severity.URGENT)
-    assert urgent.value >= 0.58
+    assert_rules_floors(PROBE2, precision=0.93, recall=0.58, urgent=0.58)
 
 
 def test_third_probe_is_measured_not_tuned() -> None:
@@ -483,14 +487,7 @@ def test_third_probe_is_measured_not_tuned() -> None:
     unseen measure. The rules alone catch little unseen text; the learned layer
     carries recall (tests/clinical/test_risk_model.py). A tripwire, *not* a target.
     """
-    examples = load(PROBE3)
-    assert len(examples) >= 200
-    assert sum(not e.risk for e in examples) / len(examples) >= 0.4
-    scored = score(examples)
-    assert overall_precision(scored).value >= 0.80
-    assert overall_recall(scored).value >= 0.16
-    urgent, _ = severity_recall(scored, Severity.URGENT)
-    assert urgent.value >= 0.14
+    assert_rules_floors(PROBE3, precision=0.80, recall=0.16, urgent=0.14)
 
 
 def test_fast_path_never_changes_a_result() -> None:

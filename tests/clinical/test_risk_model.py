@@ -283,6 +283,14 @@ def probe_figures(path: Path, min_rows: int, min_negatives: float) -> tuple[floa
     return tp / sum(flagged), tp / sum(risk), recall(Severity.URGENT.value), recall(Severity.HIGH.value)
 
 
+def assert_floors(path: Path, min_rows: int, min_negatives: float, *,
+                  precision: float, recall: float, urgent: float, high: float) -> None:
+    got = probe_figures(path, min_rows, min_negatives)
+    floors = (precision, recall, urgent, high)
+    assert all(g >= f for g, f in zip(got, floors, strict=True)), (
+        f"(precision, recall, urgent, high) = {got}, floors {floors}")
+
+
 @NEEDS_MODEL
 def test_third_probe_floors_with_the_real_model() -> None:
     """The whole screener on risk_probe3.jsonl: since round 5 *trained on* (and
@@ -293,11 +301,7 @@ def test_third_probe_floors_with_the_real_model() -> None:
     0.913. Round 5 (trained on): precision 0.944 (135/143), recall 0.978
     (135/138), urgent 0.981 (53/54), high 0.971 (67/69). Floors just under,
     a tripwire against a broken model or weights file."""
-    precision, recall, urgent, high = probe_figures(PROBE3, 200, 0.4)
-    assert precision >= 0.92
-    assert recall >= 0.95
-    assert urgent >= 0.94
-    assert high >= 0.94
+    assert_floors(PROBE3, 200, 0.4, precision=0.92, recall=0.95, urgent=0.94, high=0.94)
 
 
 @NEEDS_MODEL
@@ -308,11 +312,7 @@ def test_fourth_probe_floors_with_the_real_model() -> None:
     urgent 0.941 (32/34), high 0.974 (38/39). Round 5 (trained on): precision
     0.974 (74/76), recall 0.974 (74/76), urgent 0.971 (33/34), high 0.974
     (38/39). Floors just under, a tripwire (docs/risk-evaluation.md, round 5)."""
-    precision, recall, urgent, high = probe_figures(PROBE4, 140, 0.45)
-    assert precision >= 0.94
-    assert recall >= 0.94
-    assert urgent >= 0.94
-    assert high >= 0.94
+    assert_floors(PROBE4, 140, 0.45, precision=0.94, recall=0.94, urgent=0.94, high=0.94)
 
 
 @NEEDS_MODEL
@@ -325,8 +325,4 @@ def test_fifth_probe_floors_with_the_real_model() -> None:
     high 0.938 (61/65). Round 5: precision 0.814 (136/167), recall 0.938, urgent 0.983
     (58/59), high 0.923 (60/65). Floors just under, a tripwire: precision (0.85) and
     high recall (0.95) are below the product targets (docs/risk-evaluation.md)."""
-    precision, recall, urgent, high = probe_figures(PROBE5, 250, 0.4)
-    assert precision >= 0.80
-    assert recall >= 0.92
-    assert urgent >= 0.96
-    assert high >= 0.90
+    assert_floors(PROBE5, 250, 0.4, precision=0.80, recall=0.92, urgent=0.96, high=0.90)
