@@ -9,6 +9,7 @@ sequence fetches the missing messages from PostgreSQL, so Redis is never the rec
 from __future__ import annotations
 
 import asyncio
+import heapq
 import json
 import logging
 import time
@@ -46,6 +47,7 @@ PRESENCE_TTL = 30.0
 GAP_WAIT = 0.05  # how long a gap may wait for Redis before we ask PostgreSQL
 RESYNC_EVERY = 2.0
 LEFT_LINGER = 0.05  # leaving times are written in batches at most this late (a reconnect storm is thousands)
+NOTICE_TICK_S = 1.0  # five-minute notices go out at most this late
 
 AfterCommit = Callable[[Room | None, Message, str], None]
 
@@ -91,6 +93,9 @@ class Live:
         self._conn_counter = 0
         self._left: list[tuple[int, datetime]] = []  # presence ids and leaving times not yet written
         self._left_wake = asyncio.Event()
+        # (when, room id) of five-minute notices, due by the wall clock: one heap and one task
+        # instead of a timer per room (a TimerHandle costs ~0.5 KB; an entry here ~80 bytes).
+        self._notices: list[tuple[float, int]] = []
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -103,6 +108,7 @@ class Live:
             asyncio.create_task(self._presence_loop(), name="presence-refresh"),
             asyncio.create_task(self._heartbeat(), name="ws-heartbeat"),
             asyncio.create_task(self._record_leaving(), name="presence-left"),
+            asyncio.create_task(self._notice_loop(), name="five-minute-notices"),
         ]
 
     async def shutdown(self) -> None:
@@ -165,28 +171,40 @@ class Live:
         room = conn.room
         if room is None:
             return
-        room.conns.discard(conn)
+        if conn in room.conns:
+            room.conns.remove(conn)
         conn.room = None
         if not room.conns and self.rooms.get(room.id) is room:
             del self.rooms[room.id]
-            if room.notice is not None:
-                room.notice.cancel()
+            room.notice = None
             await self.fanout.unsubscribe(room.id)
 
     def _schedule_notice(self, room: Room) -> None:
-        if room.notice is not None:
-            room.notice.cancel()
-            room.notice = None
-        if room.appt.status not in (AppointmentStatus.BOOKED, AppointmentStatus.LIVE):
-            return
-        delay = (five_minute_notice_at(room.appt) - datetime.now(room.appt.booked_start.tzinfo)).total_seconds()
-        if delay > 0:
-            room.notice = asyncio.get_running_loop().call_later(delay, self._five_minutes, room)
+        at = None
+        if room.appt.status in (AppointmentStatus.BOOKED, AppointmentStatus.LIVE):
+            at = five_minute_notice_at(room.appt).timestamp()
+            if at <= time.time():
+                at = None
+        if at is not None and at != room.notice:
+            heapq.heappush(self._notices, (at, room.id))
+        room.notice = at
 
-    def _five_minutes(self, room: Room) -> None:
-        room.notice = None
-        if room.appt.status is AppointmentStatus.LIVE:
-            room.broadcast(session_frame(room.appt, "five_minutes"))
+    async def _notice_loop(self) -> None:
+        while True:
+            await asyncio.sleep(NOTICE_TICK_S)
+            self.due_notices(time.time())
+
+    def due_notices(self, now: float) -> None:
+        """Send the five-minute notices due by `now` (entries for rooms since closed or
+        rescheduled are dropped: only the room's current `notice` counts)."""
+        while self._notices and self._notices[0][0] <= now:
+            at, room_id = heapq.heappop(self._notices)
+            room = self.rooms.get(room_id)
+            if room is None or room.notice != at:
+                continue
+            room.notice = None
+            if room.appt.status is AppointmentStatus.LIVE:
+                room.broadcast(session_frame(room.appt, "five_minutes"))
 
     async def replay(self, conn: Conn, room: Room) -> None:
         """Send everything after conn.last_seq, then switch the connection to live delivery.

@@ -20,6 +20,17 @@ from typing import Any
 import msgpack
 
 SUBPROTOCOL = "cbt.v1.msgpack"
+# What Chromium sends on a WebSocket handshake besides Host, Upgrade, Connection and the
+# Sec-WebSocket-* fields (the client adds those, and the deflate offer when asked).
+BROWSER_HEADERS = {
+    "Pragma": "no-cache",
+    "Cache-Control": "no-cache",
+    "User-Agent": ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/131.0.0.0 Safari/537.36"),
+    "Origin": "https://cbt.example.org",
+    "Accept-Encoding": "gzip, deflate, br, zstd",
+    "Accept-Language": "en-GB,en-US;q=0.9,en;q=0.8",
+}
 now = time.monotonic
 _pack = msgpack.packb
 
@@ -102,9 +113,11 @@ class Peer:
         """Open, hello, wait for welcome + replayed; then start reading live frames."""
         import aiohttp
 
+        # Ask for what a browser asks for (permessage-deflate, its usual headers), so the
+        # server's memory per socket is measured for the handshake real clients make.
         self.ws = await session.ws_connect(
-            url, protocols=(SUBPROTOCOL,), headers={"Authorization": f"Bearer {token}"},
-            autoping=True, heartbeat=None, compress=0, max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=5),
+            url, protocols=(SUBPROTOCOL,), headers={**BROWSER_HEADERS, "Authorization": f"Bearer {token}"},
+            autoping=True, heartbeat=None, compress=15, max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=5),
         )
         if self.ws.protocol != SUBPROTOCOL:
             raise RuntimeError(f"server chose subprotocol {self.ws.protocol!r}")
@@ -202,8 +215,8 @@ class SyncPeer:
 
         self.room, self.user = room, user
         self.ws = connect(url, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                          additional_headers={"Authorization": f"Bearer {token}"},
-                          open_timeout=30, close_timeout=2, compression=None, max_size=2**20)
+                          additional_headers={**BROWSER_HEADERS, "Authorization": f"Bearer {token}"},
+                          open_timeout=30, close_timeout=2, max_size=2**20)  # offers deflate, as browsers do
         self.last_seq = 0
         self.welcome: dict[str, Any] = {}
 

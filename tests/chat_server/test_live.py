@@ -166,6 +166,37 @@ async def test_unauthenticated_socket_is_closed_with_4001(client) -> None:
     assert (await c.expect("_closed"))["code"] == CloseCode.UNAUTHORIZED
 
 
+async def test_five_minutes_before_the_booked_end_both_are_told(client, people: People) -> None:
+    patient = await people.user(Role.PATIENT, "Pat")
+    therapist = await people.user(Role.THERAPIST, "Asha")
+    # A 60-minute assessment that ends 5 minutes and 2 seconds from now.
+    appt = await people.appointment(patient, therapist, start=datetime.now(UTC) - timedelta(minutes=55, seconds=-2), live=True)
+    p = await ws(client, await login(client, patient))
+    t = await ws(client, await login(client, therapist))
+    await p.join(appt.id)
+    await t.join(appt.id)
+    for c in (p, t):
+        notice = await c.expect("session", timeout=10, event="five_minutes")
+        assert notice["state"] == "live"
+        assert notice["booked_end_ms"] == int(appt.booked_end.timestamp() * 1000)
+        # Not before its time: five minutes before the booked end.
+        assert datetime.now(UTC) >= appt.booked_end - timedelta(minutes=5)
+    for c in (p, t):  # once
+        with pytest.raises(TimeoutError):
+            await c.expect("session", timeout=1.5, event="five_minutes")
+
+
+@pytest.mark.parametrize("path", ["/ws", "/ws/alerts"])
+async def test_compression_a_browser_asks_for_is_declined(client, people: People, path: str) -> None:
+    """Browsers always offer permessage-deflate; a zlib stream per socket would cost ~100 KB."""
+    token = await login(client, await people.user(Role.SUPERVISOR, "Sam"))
+    ws = await client.session.ws_connect(client.make_url(path), compress=15, headers={"Authorization": f"Bearer {token}"})
+    try:
+        assert ws.compress == 0  # the 101 response carried no Sec-WebSocket-Extensions
+    finally:
+        await ws.close()
+
+
 async def test_waiting_room_then_start_then_end_is_read_only(client, people: People, pool) -> None:
     appt, p, t = await pair(client, people, live=False)
     assert (await p.join(appt.id))["state"] == "booked"
