@@ -30,8 +30,10 @@ class Config:
     ws_queue_frames: int = 512
     shutdown_grace_seconds: float = 5.0
     db_pool_max: int = 10
-    # Group commit: writer connections per process, and how long a batch may wait for company.
+    # Group commit: queues per process, batches each may have in flight (a connection each),
+    # and how long a batch may wait for company.
     writer_shards: int = 1
+    commit_pipeline: int = 2
     commit_linger_ms: float = 2.0
     # Risk escalation and mail.
     ack_timeout_seconds: float = 300.0

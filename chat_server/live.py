@@ -81,7 +81,7 @@ class Live:
         self.conns: set[Conn] = set()
         self.accepting = True
         self.writer = GroupWriter(config.database_url, self._committed, shards=config.writer_shards,
-                                  linger=config.commit_linger_ms / 1000)
+                                  linger=config.commit_linger_ms / 1000, depth=config.commit_pipeline)
         self.fanout = Fanout(redis, self.proc_id, self._remote, self._resync_all)
         self.after_commit: list[AfterCommit] = []
         # Shows a risk notice in a local room; the risk desk sets it at start-up.

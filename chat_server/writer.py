@@ -1,8 +1,9 @@
 """Group commit: messages from every connection are stored in batches, one transaction each.
 
-Rooms are sharded over writer connections (one by default), so one room's messages always
-go through one queue and are numbered in the order they arrived; batches of different
-shards commit in parallel.
+Rooms are sharded over queues (one by default), so one room's messages always go through
+one queue and are numbered in the order they arrived. Each queue commits up to `depth`
+batches at once (2 by default, CBT_COMMIT_PIPELINE), each on its own connection, never
+two holding the same room: a message need not wait for another room's disk flush.
 
 Each transaction costs PostgreSQL about as much CPU as a dozen extra messages in it, and
 every commit is also a Redis publish and a wake-up of other processes. So a shard starts
@@ -40,53 +41,103 @@ class StoreFailed(Exception):
 
 
 class _Shard:
-    def __init__(self, dsn: str, index: int, max_batch: int, linger: float, on_commit: Committed) -> None:
+    """One queue of messages, committed in batches over up to `depth` connections at once.
+
+    While one batch waits for its commit (PostgreSQL's disk flush takes ~4 ms here), the
+    next can start on another connection, but only with rooms that have no batch in
+    flight: a room's messages are numbered under its row lock, so two batches holding the
+    same room could take that lock out of order. Messages of busy rooms wait in place."""
+
+    def __init__(self, dsn: str, index: int, max_batch: int, linger: float, on_commit: Committed,
+                 depth: int = 1) -> None:
         self.dsn, self.index, self.max_batch, self.on_commit = dsn, index, max_batch, on_commit
         self.linger = linger
+        self.depth = max(1, depth)
         self.last_start = 0.0
         self.backoff = 0.05
         self.pending: list[tuple[NewMessage, asyncio.Future[AppendResult]]] = []
         self.wake = asyncio.Event()
-        self.conn: asyncpg.Connection | None = None
+        self.conns: list[asyncpg.Connection | None] = [None] * self.depth
+        self.free = list(range(self.depth))  # connection slots with no batch in flight
+        self.busy_rooms: set[int] = set()  # rooms with a batch in flight
+        self.commits: set[asyncio.Task[None]] = set()
         self.task: asyncio.Task[None] | None = None
         self.closing = False
 
+    @property
+    def conn(self) -> asyncpg.Connection | None:
+        """The first slot's connection (the one a lone batch uses)."""
+        return self.conns[0]
+
     async def run(self) -> None:
         while True:
-            if not self.pending:
-                if self.closing:
-                    return
-                self.wake.clear()
-                await self.wake.wait()
-                continue
-            # At most one commit per `linger` unless the batch is already half full.
-            wait = self.last_start + self.linger - time.monotonic()
-            if wait > 0 and len(self.pending) < self.max_batch // 2 and not self.closing:
-                await asyncio.sleep(wait)
-            self.last_start = time.monotonic()
+            self.wake.clear()
+            if self.pending and self.free:
+                # At most one commit per `linger` unless the batch is already half full.
+                wait = self.last_start + self.linger - time.monotonic()
+                if wait > 0 and len(self.pending) < self.max_batch // 2 and not self.closing:
+                    await asyncio.sleep(wait)
+                    continue
+                batch = self._take()
+                if batch:
+                    self.last_start = time.monotonic()
+                    slot = min(self.free)
+                    self.free.remove(slot)
+                    self.busy_rooms.update(m.room for m, _ in batch)
+                    task = asyncio.get_running_loop().create_task(self._commit_in(slot, batch))
+                    self.commits.add(task)
+                    task.add_done_callback(self.commits.discard)
+                    continue
+            elif self.closing and not self.pending and len(self.free) == self.depth:
+                return
+            await self.wake.wait()  # a new message, or a batch done
+
+    def _take(self) -> list[tuple[NewMessage, asyncio.Future[AppendResult]]]:
+        """The next batch, in arrival order, of messages whose room has no batch in flight."""
+        if not self.busy_rooms:
             batch = self.pending[: self.max_batch]
             del self.pending[: len(batch)]
-            await self._store(batch)
+            return batch
+        batch, keep = [], []
+        for item in self.pending:
+            if len(batch) < self.max_batch and item[0].room not in self.busy_rooms:
+                batch.append(item)
+            else:
+                keep.append(item)
+        self.pending = keep
+        return batch
 
-    async def _store(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
+    async def _commit_in(self, slot: int, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
+        try:
+            await self._store(slot, batch)
+        finally:
+            for _, fut in batch:  # cancelled at shutdown mid-commit: resending is safe (deduplicated)
+                if not fut.done():
+                    fut.set_exception(StoreFailed("shutting down"))
+            self.busy_rooms.difference_update(m.room for m, _ in batch)
+            self.free.append(slot)
+            self.wake.set()
+
+    async def _store(self, slot: int, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
         """Commit a batch, retrying a transient failure (a deadlock, a dropped connection) a
-        few times: the retry keeps the batch's place ahead of everything queued after it,
-        and resends are deduplicated by client_id. If it still fails, everything queued
-        fails with it, so no later message can be stored ahead of a failed one."""
+        few times: the retry keeps the batch's place ahead of everything queued after it
+        (its rooms stay busy), and resends are deduplicated by client_id. If it still fails,
+        everything queued fails with it, so no later message can be stored ahead of a failed one."""
         for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            conn = self.conns[slot]
             try:
-                if self.conn is None or self.conn.is_closed():
-                    self.conn = await db.connect_one(self.dsn)
-                await self._commit(batch)
+                if conn is None or conn.is_closed():
+                    conn = self.conns[slot] = await db.connect_one(self.dsn)
+                await self._commit(conn, batch)
                 self.backoff = 0.05
                 return
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
                     TimeoutError) as e:
                 log.warning("group commit failed", extra={
                     "shard": self.index, "error": repr(e), "batch": len(batch), "attempt": attempt})
-                if not isinstance(e, asyncpg.PostgresError) and self.conn is not None:
-                    self.conn.terminate()  # the connection itself is in doubt
-                    self.conn = None
+                if not isinstance(e, asyncpg.PostgresError) and conn is not None:
+                    conn.terminate()  # the connection itself is in doubt
+                    self.conns[slot] = None
                 if attempt < COMMIT_ATTEMPTS and not self.closing:
                     await asyncio.sleep(0.05 * attempt)
                     continue
@@ -98,11 +149,11 @@ class _Shard:
                 await asyncio.sleep(self.backoff)
                 self.backoff = min(self.backoff * 2, 2.0)
 
-    async def _commit(self, batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
+    async def _commit(self, conn: asyncpg.Connection,
+                      batch: list[tuple[NewMessage, asyncio.Future[AppendResult]]]) -> None:
         messages = [m for m, _ in batch]
         started = time.perf_counter()
-        assert self.conn is not None
-        results = await transcripts.append(self.conn, messages)
+        results = await transcripts.append(conn, messages)
         metrics.WRITE_SECONDS.observe(time.perf_counter() - started)
         metrics.WRITE_BATCH.observe(len(batch))
         for (_, fut), res in zip(batch, results, strict=True):
@@ -114,9 +165,9 @@ class _Shard:
 
 class GroupWriter:
     def __init__(self, dsn: str, on_commit: Committed, shards: int = 1, max_batch: int = 256,
-                 max_pending: int = 4000, linger: float = 0.002) -> None:
+                 max_pending: int = 4000, linger: float = 0.002, depth: int = 1) -> None:
         self.max_pending = max_pending
-        self.shards = [_Shard(dsn, i, max_batch, linger, on_commit) for i in range(max(1, shards))]
+        self.shards = [_Shard(dsn, i, max_batch, linger, on_commit, depth) for i in range(max(1, shards))]
 
     def start(self) -> None:
         for s in self.shards:
@@ -147,9 +198,14 @@ class GroupWriter:
             _, late = await asyncio.wait(tasks, timeout=grace)
             for t in late:
                 t.cancel()
+        commits = [t for s in self.shards for t in s.commits]
+        for t in commits:
+            t.cancel()  # only if the grace ran out: run() returns once none is in flight
+        await asyncio.gather(*commits, return_exceptions=True)
         for s in self.shards:
             for _, fut in s.pending:
                 if not fut.done():
                     fut.set_exception(StoreFailed("shutting down"))
-            if s.conn is not None:
-                await s.conn.close()
+            for conn in s.conns:
+                if conn is not None:
+                    await conn.close()

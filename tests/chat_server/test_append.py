@@ -116,3 +116,29 @@ async def test_a_dropped_writer_connection_is_retried_in_place(people: People, p
     finally:
         await writer.stop(5)
     assert committed == [f"w-{i}" for i in range(1, 6)]
+
+
+async def test_a_room_whose_commit_is_stuck_does_not_hold_up_other_rooms(people: People, pool, services) -> None:  # type: ignore[no-untyped-def]
+    """With two batches in flight, a room whose commit waits (here on a row lock held by
+    someone else, as a slow disk flush would) delays only itself: another room's message
+    is stored meanwhile, and the stuck room's next message waits its turn, in order."""
+    from chat_server.writer import GroupWriter
+
+    p1, p2 = await people.user(Role.PATIENT), await people.user(Role.PATIENT)
+    t1, t2 = await people.user(Role.THERAPIST), await people.user(Role.THERAPIST)
+    stuck = await people.appointment(p1, t1, live=True)
+    other = await people.appointment(p2, t2, live=True)
+    writer = GroupWriter(services.database_url, lambda ms, rs: None, linger=0, depth=2)
+    writer.start()
+    try:
+        async with pool.acquire() as blocker, blocker.transaction():
+            await blocker.execute("SELECT 1 FROM appointments WHERE id = $1 FOR UPDATE", stuck.id)
+            first = writer.submit(msg(stuck.id, "s-1", p1.id))
+            await asyncio.sleep(0.2)  # its batch is now in flight, waiting for the lock
+            second = writer.submit(msg(stuck.id, "s-2", p1.id))
+            assert (await asyncio.wait_for(writer.submit(msg(other.id, "o-1", p2.id)), 5)).status == "ok"
+            assert not first.done() and not second.done()
+            assert [m.client_id for m, _ in writer.shards[0].pending] == ["s-2"]  # not sent alongside s-1
+        assert [(r.status, r.seq) for r in await asyncio.gather(first, second)] == [("ok", 1), ("ok", 2)]
+    finally:
+        await writer.stop(5)
