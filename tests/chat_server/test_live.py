@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -184,6 +185,29 @@ async def test_five_minutes_before_the_booked_end_both_are_told(client, people: 
     for c in (p, t):  # once
         with pytest.raises(TimeoutError):
             await c.expect("session", timeout=1.5, event="five_minutes")
+
+
+async def test_presence_is_kept_alive_for_every_member_in_chunks(client, people: People, monkeypatch) -> None:
+    """Presence in Redis expires unless refreshed (a SIGKILLed process leaves no "left");
+    the refresh covers every local member however many pipelines it takes."""
+    from chat_server import keys
+    from chat_server import live as live_mod
+
+    monkeypatch.setattr(live_mod, "PRESENCE_CHUNK", 1)  # three members: three pipelines
+    patient, therapist = await people.user(Role.PATIENT, "Pat"), await people.user(Role.THERAPIST, "Asha")
+    supervisor = await people.user(Role.SUPERVISOR, "Sam")
+    appt = await people.appointment(patient, therapist, live=True)
+    sockets = [await ws(client, await login(client, user)) for user in (patient, therapist, supervisor)]
+    for c in sockets:
+        await c.join(appt.id)
+    live, redis = client.app[keys.LIVE], client.app[keys.REDIS]
+    key = f"cbt:presence:{appt.id}"
+    members = await redis.zrange(key, 0, -1)
+    assert len(members) == 3
+    await redis.zadd(key, {m: 1.0 for m in members})  # as if about to expire
+    await live.refresh_presence()
+    scores = [score for _, score in await redis.zrange(key, 0, -1, withscores=True)]
+    assert len(scores) == 3 and min(scores) > time.time() + live_mod.PRESENCE_TTL - 5
 
 
 @pytest.mark.parametrize("path", ["/ws", "/ws/alerts"])
