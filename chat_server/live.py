@@ -48,6 +48,7 @@ PRESENCE_CHUNK = 100  # presence refreshes per Redis pipeline
 GAP_WAIT = 0.05  # how long a gap may wait for Redis before we ask PostgreSQL
 RESYNC_EVERY = 2.0
 LEFT_LINGER = 0.05  # leaving times are written in batches at most this late (a reconnect storm is thousands)
+LAG_PROBE_S = 0.25
 NOTICE_TICK_S = 1.0  # five-minute notices go out at most this late
 
 AfterCommit = Callable[[Room | None, Message, str], None]
@@ -110,6 +111,7 @@ class Live:
             asyncio.create_task(self._heartbeat(), name="ws-heartbeat"),
             asyncio.create_task(self._record_leaving(), name="presence-left"),
             asyncio.create_task(self._notice_loop(), name="five-minute-notices"),
+            asyncio.create_task(self._watch_loop_lag(), name="loop-lag"),
         ]
 
     async def shutdown(self) -> None:
@@ -189,6 +191,14 @@ class Live:
         if at is not None and at != room.notice:
             heapq.heappush(self._notices, (at, room.id))
         room.notice = at
+
+    async def _watch_loop_lag(self) -> None:
+        """Export how long the loop was busy when a timer fell due (every session here waited as long)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            due = loop.time() + LAG_PROBE_S
+            await asyncio.sleep(LAG_PROBE_S)
+            metrics.LOOP_LAG.observe(max(0.0, loop.time() - due))
 
     async def _notice_loop(self) -> None:
         while True:

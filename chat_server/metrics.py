@@ -17,6 +17,10 @@ GC_PAUSE = Histogram(
     "cbt_gc_pause_seconds", "Cycle-collector pauses of the event loop, by generation", ["generation"],
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
 )
+LOOP_LAG = Histogram(
+    "cbt_event_loop_lag_seconds", "How late a timer due every 0.25 s fires: time the event loop was busy",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
 FRAME_ERRORS = Counter("cbt_ws_errors_total", "Error frames sent, by code", ["code"])
 SLOW_CLOSES = Counter("cbt_ws_slow_consumer_closes_total", "Connections closed for falling behind")
 GAP_FETCHES = Counter("cbt_gap_fetches_total", "Sequence gaps filled from PostgreSQL")

@@ -275,6 +275,34 @@ class Bench:
 
     # -- one measurement phase ---------------------------------------------
 
+    async def web_stalls(self) -> dict[str, float]:
+        """Totals from the web processes' /metrics: event-loop lag probes over 25 and 100 ms,
+        and collector passes (count and seconds) by generation. Differences over a phase say
+        whether a latency tail was the server's loop being held."""
+        import aiohttp
+        from prometheus_client.parser import text_string_to_metric_families
+
+        out: dict[str, float] = {}
+        for port in self.ports:
+            try:
+                async with self.http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+                    text = await resp.text()
+            except (OSError, aiohttp.ClientError):
+                continue
+            for fam in text_string_to_metric_families(text):
+                for smp in fam.samples:
+                    if smp.name == "cbt_event_loop_lag_seconds_bucket" and smp.labels["le"] in ("0.025", "0.1"):
+                        out[f"lag_le_{smp.labels['le']}"] = out.get(f"lag_le_{smp.labels['le']}", 0.0) + smp.value
+                    elif smp.name == "cbt_event_loop_lag_seconds_count":
+                        out["lag_probes"] = out.get("lag_probes", 0.0) + smp.value
+                    elif smp.name in ("cbt_gc_pause_seconds_count", "cbt_gc_pause_seconds_sum"):
+                        key = f"gc{smp.labels['generation']}_{'n' if smp.name.endswith('count') else 's'}"
+                        out[key] = out.get(key, 0.0) + smp.value
+        probes = out.pop("lag_probes", 0.0)
+        out["lag_over_25ms"] = probes - out.pop("lag_le_0.025", 0.0)
+        out["lag_over_100ms"] = probes - out.pop("lag_le_0.1", 0.0)
+        return out
+
     async def phase(self, rate: float, duration: float, label: str) -> dict[str, Any]:
         import asyncpg
         import msgpack
@@ -323,6 +351,7 @@ class Bench:
         lag_task = asyncio.ensure_future(lag_monitor())
         log(f"{label}: {rate:.0f} msg/s offered over {rooms} rooms ({rate / rooms:.2f} msg/s each) for {duration:.0f}s")
         cpu0, self0, m0 = cpu_snapshot(self.pids), self_cpu(), machine()
+        stalls0 = await self.web_stalls()
         t0 = now() + 0.1
         sent = book.sent
         j = 0
@@ -354,6 +383,7 @@ class Bench:
         t_end = now()
         window = t_end - t0
         cpu1, self1, m1 = cpu_snapshot(self.pids), self_cpu(), machine()
+        stalls = {k: round(v - stalls0.get(k, 0.0), 3) for k, v in (await self.web_stalls()).items()}
         # drain: wait for every ack and delivery (resends after overload included)
         deadline = now() + args.drain
         while now() < deadline and (len(book.acked) < n_total or len(book.delivered) < n_total):  # noqa: ASYNC110 (bounded poll)
@@ -427,7 +457,7 @@ class Bench:
             "in_db": len(in_db), "acked_not_in_db": acked_not_in_db, "ack_seq_mismatch": seq_mismatch,
             "delivered_not_in_db": delivered_not_in_db, "db_out_of_order": db_ooo,
             "delivery_ms": d, "ack_ms": dist_ms(ack), "send_lag_ms": dist_ms(send_lag),
-            "loop_lag_ms": dist_ms(lag), "cpu_pct": cpu, "drain_s": round(t_drain, 2),
+            "loop_lag_ms": dist_ms(lag), "web_stalls": stalls, "cpu_pct": cpu, "drain_s": round(t_drain, 2),
             "risk_probes": len(book.risk_sent), "risk_notice_ms": alert_ms, "risk_notices_missing": alerts_missing,
         }
         res["correct"] = (lost == 0 and book.dups == 0 and book.out_of_order == 0 and db_ooo == 0
@@ -441,7 +471,7 @@ class Bench:
             f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} screener={cpu.get('screener')} "
             f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% | "
             f"risk notice ms p50={alert_ms.get('p50')} max={alert_ms.get('max')} "
-            f"({len(book.risk_sent) - alerts_missing}/{len(book.risk_sent)}) | "
+            f"({len(book.risk_sent) - alerts_missing}/{len(book.risk_sent)}) | web stalls {stalls} | "
             f"{'SUSTAINED' if res['sustained'] else 'not sustained'}")
         Peer.book = None
         return res

@@ -85,6 +85,24 @@ async def test_metrics_are_prometheus_text_with_request_counts(client) -> None:
         assert name in text, name
 
 
+async def test_a_busy_event_loop_shows_in_the_lag_metric(client) -> None:
+    """Anything that holds the loop (a long pipeline, a collector pass) delays every session
+    in the process; /metrics shows how long."""
+    import asyncio
+    import time
+
+    def over_100ms(text: str) -> float:
+        count = re.search(r"^cbt_event_loop_lag_seconds_count ([0-9.e+]+)", text, re.M)
+        fast = re.search(r'^cbt_event_loop_lag_seconds_bucket\{le="0.1"\} ([0-9.e+]+)', text, re.M)
+        assert count and fast, text
+        return float(count.group(1)) - float(fast.group(1))
+
+    before = over_100ms(await (await client.get("/metrics")).text())
+    time.sleep(0.4)  # noqa: ASYNC251 - holding the loop is the point
+    await asyncio.sleep(0.6)
+    assert over_100ms(await (await client.get("/metrics")).text()) >= before + 1
+
+
 async def test_metrics_carry_no_personal_data(client, people) -> None:  # type: ignore[no-untyped-def]
     from clinical.records import Role
 
