@@ -1,0 +1,44 @@
+"""The README's load commands run end to end (short forms): they start the whole platform,
+drive it, check every message and print a JSON summary last. Timings are printed by the
+tools, never asserted here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_tool(*args: str, within: float) -> dict[str, Any]:
+    proc = subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=within)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    summary: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return summary
+
+
+@pytest.mark.timeout(300)
+def test_the_benchmark_smoke_run_checks_every_message() -> None:
+    out = run_tool("loadtests.bench", "--quick", within=280)
+    assert out["never_incorrect"] is True
+    fixed = out["fixed"]
+    assert fixed["sent"] > 0 and fixed["acked"] == fixed["sent"] == fixed["in_db"]
+    assert (fixed["lost"], fixed["dups"], fixed["out_of_order"], fixed["db_out_of_order"]) == (0, 0, 0, 0)
+    assert fixed["risk_probes"] > 0 and fixed["risk_notices_missing"] == 0  # every disclosure became a notice
+    assert out["memory"]["kb_per_connection"] > 0
+    assert out["db_final"]["duplicate_client_ids"] == 0 and out["db_final"]["seq_gaps"] == 0
+
+
+@pytest.mark.timeout(300)
+def test_the_locust_scenario_runs_without_failures() -> None:
+    out = run_tool("loadtests.run_locust", "--users", "30", "--time", "20s", within=280)
+    assert out["locust_exit_code"] == 0
+    assert out["failures"] == []
+    stats = out["stats_ms"]
+    for name in ("WS join", "WS ack", "WS delivery", "GET /api/sessions/{id}/transcript"):
+        assert stats[name]["requests"] > 0 and stats[name]["failures"] == 0, name
