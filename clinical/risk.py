@@ -37,7 +37,9 @@ __all__ = [
     "Screening",
     "Severity",
     "Source",
+    "context_reasons",
     "false_alarm_reasons",
+    "renamed_category",
     "screen_phq9_item9",
     "screen_text",
 ]
@@ -268,6 +270,21 @@ class _Doc:
             self.clause[i] = clause_start
             self.quoted[i] = quote_open
         self.masked = self._idiom_mask()
+        self._resolved: bool | None = None
+        self._story: bool | None = None
+
+    def resolved_history(self) -> bool:
+        """The whole message tells of resolved history, and nothing says it is back (round 6)."""
+        if self._resolved is None:
+            low = _APOSTROPHES.sub("", self.text.lower())
+            self._resolved = bool(lex.CONTEXT_HISTORY.search(low)) and not _STILL_GOING.search(low)
+        return self._resolved
+
+    def someone_elses_story(self) -> bool:
+        """A documentary, a programme, a book or a shift at work is the subject (round 6)."""
+        if self._story is None:
+            self._story = bool(lex.CONTEXT_MEDIA.search(_APOSTROPHES.sub("", self.text.lower())))
+        return self._story
 
     def token_span(self, m: re.Match[str]) -> tuple[int, int]:
         """Token indexes [a, b) covered by a match on the normalised text."""
@@ -479,7 +496,10 @@ def _historical(doc: _Doc, a: int) -> bool:
     clause = doc.words(start, end)
     if lex.HISTORY_STRONG.search(clause):
         return True
-    return bool(lex.HISTORY.search(clause)) and not lex.RECENT.search(clause)
+    if lex.HISTORY.search(clause) and not lex.RECENT.search(clause):
+        return True
+    # across sentences: "i took an overdose at 19. that was 30 years ago", "3 years since my last"
+    return doc.resolved_history()
 
 
 def _desired_not_done(doc: _Doc, a: int) -> bool:
@@ -590,6 +610,8 @@ def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str |
             return "benign context"
     if _topic_not_experience(doc, a, b):
         return "topic"
+    if c.category not in _SELF_DIRECTED and doc.someone_elses_story():
+        return "topic"  # "watched a documentary about county lines", a programme about scams
     if _asked_and_denied(doc, a):
         return "question answered no"
     if rule.context is not None and not rules.CONTEXTS[rule.context].search(doc.norm):
@@ -730,9 +752,38 @@ def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
                 best[c.category] = c.severity
             for x, y in found:
                 spans.setdefault(c.category, []).append((doc.toks[x].start, doc.toks[y - 1].end))
+    if Category.SUICIDE_PLAN in best or Category.DOMESTIC_ABUSE in best:
+        best, spans = _renamed(best, spans, text)
     findings = [Finding(cat, sev, _triggers(text, spans[cat])) for cat, sev in best.items()]
     findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], _CATEGORY_RANK[f.category]))
     return Screening(tuple(findings))
+
+
+def renamed_category(category: Category, text: str) -> Category:
+    """The category a clinician would file this under, when the words say more (round 6).
+
+    An overdose or act "not to die, just to punish myself" is self-harm, not a
+    suicide plan; a patient who says they are under 18 and is hurt at home
+    ("im 14, my stepdad hits me") is a child to safeguard, not domestic abuse
+    between adults. Used for the rules' findings and the learned layer's."""
+    if category is Category.SUICIDE_PLAN and lex.NOT_TO_DIE.search(_APOSTROPHES.sub("", text.lower())):
+        return Category.SELF_HARM
+    if category is Category.DOMESTIC_ABUSE and lex.SELF_STATED_MINOR.search(_APOSTROPHES.sub("", text.lower())):
+        return Category.SAFEGUARDING_CHILD
+    return category
+
+
+def _renamed(
+    best: dict[Category, Severity], spans: dict[Category, list[tuple[int, int]]], text: str
+) -> tuple[dict[Category, Severity], dict[Category, list[tuple[int, int]]]]:
+    out: dict[Category, Severity] = {}
+    out_spans: dict[Category, list[tuple[int, int]]] = {}
+    for cat, sev in best.items():
+        new = renamed_category(cat, text)
+        if new not in out or _SEVERITY_RANK[sev] < _SEVERITY_RANK[out[new]]:
+            out[new] = sev
+        out_spans.setdefault(new, []).extend(spans[cat])
+    return out, out_spans
 
 
 def _end_offset(doc: _Doc, j: int) -> int:
@@ -817,30 +868,76 @@ def false_alarm_reasons(text: str, source: Source = Source.SESSION) -> tuple[str
     (negation), "I used to self-harm years ago" (history), "this homework is
     killing me" (idiom), "my friend cuts" (someone else), a quoted screening
     question answered no. A concept rule counts only when its other parts are
-    there too. Empty when the rules found risk, or nothing to set aside. The
-    learned layer uses this to hold back its weak hits
-    (:func:`clinical.risk_model.combine`)."""
-    if not text or not text.strip() or not _may_hold_risk(text):
+    there too. Since round 6 the message's context counts as well, with or
+    without a risk word: a denial ("no thoughts of ending anything", "i'm
+    safe"), resolved history ("at 17 ... i'm 45 now", "6 yrs clean"), a CBT
+    exercise, screening form or intrusive thought worked on, or someone else's
+    story (a documentary, a patient on shift) (:func:`context_reasons`).
+    Empty when the rules found risk, or nothing to set aside. The learned
+    layer uses this to hold back its weak hits (:func:`clinical.risk_model.combine`)."""
+    if not text or not text.strip():
         return ()
-    doc = _Doc(text)
     reasons: list[str] = []
-    for c in _candidates(doc.norm):
-        for m in c.regex.finditer(doc.norm):
-            a, b = doc.token_span(m)
-            why = _rejection(doc, c, a, b, source)
-            if why is None:
-                if not c.parts or _co_occurring(doc, c, a, source) is not None:
-                    return ()
-                continue
-            if why not in FALSE_ALARM_REASONS:
-                continue
-            if c.parts and _co_occurring(doc, c, a, source) is None:
-                continue
-            if why not in reasons:
-                reasons.append(why)
-    if doc.masked and "idiom" not in reasons:
-        reasons.append("idiom")  # "this homework is killing me": no rule needs to match
+    if _may_hold_risk(text):
+        doc = _Doc(text)
+        for c in _candidates(doc.norm):
+            for m in c.regex.finditer(doc.norm):
+                a, b = doc.token_span(m)
+                why = _rejection(doc, c, a, b, source)
+                if why is None:
+                    if not c.parts or _co_occurring(doc, c, a, source) is not None:
+                        return ()
+                    continue
+                if why not in FALSE_ALARM_REASONS:
+                    continue
+                if c.parts and _co_occurring(doc, c, a, source) is None:
+                    continue
+                if why not in reasons:
+                    reasons.append(why)
+        if doc.masked and "idiom" not in reasons:
+            reasons.append("idiom")  # "this homework is killing me": no rule needs to match
+    for why in context_reasons(text):
+        if why not in reasons:
+            reasons.append(why)
     return tuple(reasons)
+
+
+_APOSTROPHES = re.compile(r"['’‘`]")
+_STILL_GOING = re.compile(
+    r"\b(?:again|relapse\w*|last night|tonight|yesterday|this week|this morning|came back|comes back|"
+    r"is back|are back|lately|recently|right now|at the moment|these days|"
+    r"still (?:around|happening|doing|does|at it|there|in (?:the|my|our) li(?:f|v)es?))\b"
+)
+
+
+def context_reasons(text: str) -> tuple[str, ...]:
+    """Reasons in the whole message's context (round 6), with or without a risk word.
+
+    Only ever hold back the learned layer (a score under the veto bar, the
+    urgent lean); the rules' own findings do not read them. History counts
+    only when nothing in the message says it is happening again or now."""
+    low = _APOSTROPHES.sub("", text.lower())
+    out: list[str] = []
+    if lex.CONTEXT_DENIAL.search(low):
+        out.append("negation")
+    if lex.CONTEXT_HISTORY.search(low) and not _STILL_GOING.search(low):
+        out.append("history")
+    if lex.CONTEXT_EXERCISE.search(low):
+        out.append("thought record")
+    if lex.CONTEXT_MEDIA.search(low):
+        out.append("topic")
+    if (
+        lex.CONTEXT_PURPOSE.search(low)
+        or lex.CONTEXT_ENDING.search(low)
+        or lex.CONTEXT_CARE.search(low)
+        or lex.CONTEXT_SCHEDULING.search(low)
+    ):
+        out.append("benign context")
+    if lex.CONTEXT_ACCIDENT.search(low):
+        out.append("accident")
+    if lex.CONTEXT_IDIOM.search(low):
+        out.append("idiom")
+    return tuple(out)
 
 
 def screen_phq9_item9(score: int) -> Screening:

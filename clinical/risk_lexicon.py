@@ -776,3 +776,129 @@ GATE_STOP = frozenset(
         "diary",
     ]
 )
+
+
+# ---------------------------------------------------------------- message context (round 6)
+#
+# Cues in the whole message, found with or without a risk word, that a clinician
+# would use to set a vague risk reading aside. The rules never flag on these;
+# they only hold back the learned layer's weaker hits (below its veto bar) and
+# keep its urgent lean off (:func:`clinical.risk.false_alarm_reasons`). The text
+# is lowercased with apostrophes dropped ("im", "dont") before they are matched.
+
+#: Risk denied in so many words: "no thoughts of ending my life", "i'm safe",
+#: "i'd never act on it", "nobody's hurting me", "not in any danger".
+CONTEXT_DENIAL = re.compile(
+    r"\b(?:(?:no|not (?:having|had|got) any|not any|havent had any|without any|zero|never had any|never had)"
+    r" (?:\w+ ){0,2}(?:thoughts?|urges?|plans?|intentions?|desire|feelings?|ideas?) (?:of|to|about|around|at all)"
+    r"|(?:im|i am|i feel|i felt|were|we are|kids are|the kids are|everyones|everyone is) (?:completely |totally |perfectly |)safe\b(?! to (?:say|assume))"
+    r"|not in (?:any )?danger|no (?:risk|danger) to (?:me|myself|anyone|others)"
+    r"|(?:would|could|will|wouldnt|id|i d|ill) (?:never|not) (?:ever )?(?:act on|do (?:it|that|anything)|hurt|harm)"
+    r"|nothing like that|no,? no,? (?:and )?no"
+    r"|(?:nobody|no one|noone|nobodys|no ones) (?:is |s )?(?:hurting|hitting|harming|abusing) (?:me|us|them)"
+    r"|never (?:once )?(?:laid|raised|put) a (?:hand|finger)"
+    r"|(?:im|i am|i was) not (?:suicidal|going to do anything|planning anything|at risk)"
+    r"|not (?:thinking|thought) (?:of|about) (?:ending|killing|hurting|harming)"
+    r"|i dont want to die)\b"
+)
+
+#: Resolved history: an age or a span of years back, a milestone since.
+CONTEXT_HISTORY = re.compile(
+    r"\b(?:(?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|many|some|several|\w+teen) (?:yrs|years|decades?) (?:ago|clean|free|since|on)"
+    r"|(?:when|while) i was (?:a kid|little|young|younger|a child|a teen|a teenager|at school|at uni|\d+)"
+    r"|as a (?:kid|child|teen|teenager|student)|in my (?:teens|twenties|20s|thirties|30s)"
+    r"|back (?:at|in) (?:uni|school|college|the day|(?:19|20)\d\d)|(?:at|aged) 1\d\b.{0,60}\b(?:now|ago)"
+    r"|in (?:19[5-9]\d|200\d|201\d)|long behind me|a different (?:me|person|life)|someone elses life"
+    r"|years since my last|(?:clean|free) (?:for|since) (?:\d+|a|two|three|four|five|six|many|over)"
+    r"|(?:celebrated|marking|marked|anniversary of) (?:\w+ ){0,3}(?:years?|months?) (?:clean|free|since))"
+)
+
+#: A CBT exercise, a screening form or an intrusive (OCD) thought worked on.
+CONTEXT_EXERCISE = re.compile(
+    r"\b(?:balanced thought|alternative thought|core belief|evidence (?:for|against)|re ?rated"
+    r"|belief (?:dropped|went|fell|down|now)|abc sheet|defusion|having the thought that"
+    r"|behavioural experiment|catastrophi\w+|thinking trap|distortions?|mind reading|all or nothing"
+    r"|intrusive (?:thought|image|urge)s?|the (?:ocd|anxiety) talking|its (?:the |my )?ocd|exposure (?:hierarchy|step|task)"
+    r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
+    r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever"
+    r"|phq ?9?|gad ?7|core ?10|item 9|question 9|screening (?:form|questions?)|risk (?:questions|screen)"
+    r"|(?:put|answered|ticked|scored|circled) (?:a )?(?:0|zero|no|never|not at all)\b)"
+)
+
+#: Someone else's story: media, teaching, a job that meets risk.
+CONTEXT_MEDIA = re.compile(
+    r"\b(?:documentary|programme|podcast|novel|netflix|eastenders|corrie|soap|episode|series|true crime"
+    r"|crime (?:novel|drama|book)|the news|news about|a book|the book|a film|the film|the play|in english"
+    r"|macbeth|an inspector calls|zombie|video game|the game|on shift|on the ward|my patients?|a patient|safeguarding (?:training|course|referral)"
+    r"|(?:as a|im a|i am a|training as a) (?:nurse|paramedic|teacher|social worker|police|doctor|carer|support worker|midwife))\b"
+)
+
+#: An act told as not meant to kill: self-harm, not a suicide plan (round 6).
+NOT_TO_DIE = re.compile(
+    r"\b(?:not (?:to|trying to|wanting to|because i want(?:ed)? to) (?:die|kill myself|end (?:it|my life))"
+    r"|didnt (?:want|mean) to (?:die|kill myself)|(?:wasnt|not|never) (?:a|an) (?:suicide )?attempt"
+    r"|just to (?:punish|feel|numb|hurt) (?:myself|something|nothing))\b"
+)
+
+#: The patient says they are a child (round 6): "im 14", "i'm only 15", "i'm in year 9".
+SELF_STATED_MINOR = re.compile(
+    r"\b(?:im|i am|iam|i turned|im only|i am only) (?:only )?(?:1[0-7]|[5-9])(?! ?(?:years? ago|mins?|minutes|hours?|days?|weeks?|months?|stone|st|kg|lbs?|pounds|quid|grand|k|percent|%|foot|feet|ft|inches|miles|pm|am|oclock))\b"
+    r"|\b(?:im|i am) in year (?:[5-9]|1[0-3])\b"
+)
+
+#: An everyday purpose or occasion for the thing named: a plan's lookalike
+#: ("rope for the tyre swing", "tide times for the walk", "goodbye party").
+CONTEXT_PURPOSE = re.compile(
+    r"\b(?:for (?:the|my|our|a|his|her) (?:garden|allotment|trampoline|tent|treehouse|swing|tyre swing|boat|"
+    r"camping|climbing|walk|hike|trip|holiday|party|wedding|anniversary|christening|charity|fundraiser|"
+    r"course|class|project|new (?:flat|house|job)|move|dog|cat|pets?)"
+    r"|leaving (?:do|party|drinks)|retirement|retiring|moving (?:to|house|abroad)|new job|job offer"
+    r"|(?<!not on )holiday|anniversary|honeymoon|driving (?:lesson|test)|practi[sc]e (?:her|his|my) (?:driving|hill starts|parking)"
+    r"|digital detox|declutter\w*|time capsule|charity shop|dosette|pill organi[sz]er"
+    r"|for my (?:tooth|toothache|headache|period|back|cold|flu|fever)|as prescribed|the vet)\b"
+)
+
+#: An injury with its everyday cause, or a medical procedure: not self-harm
+#: ("sliced my thumb on a tin", "bloods taken", "got my ears pierced").
+CONTEXT_ACCIDENT = re.compile(
+    r"\b(?:by accident|accidentally|by mistake|on a (?:tin|can|glass|nail|knife)|opening a (?:tin|can|parcel|box)"
+    r"|(?:chopping|cooking|gardening|ironing|shaving|diy|the brambles|brambles|nettles|thorns|rose bush)"
+    r"|(?:bloods|blood test|blood taken|blood donation|gave blood|cannula|find a vein|jab|vaccine|injection|insulin)"
+    r"|tattoo\w*|pierc\w+|stitches out|smear|physio|sciatica|after the op|after my op|my operation)\b"
+)
+
+#: An ending that is a relationship, a habit or a job: "ending things with my boyfriend".
+CONTEXT_ENDING = re.compile(
+    r"\b(?:(?:end|ending|ended|finish|finishing|finished) (?:it|things) with (?:him|her|them|my \w+)"
+    r"|(?:telling|tell|told) (?:him|her|them) (?:its|it is) over|(?:its|it is) over (?:between|with) us"
+    r"|break(?:ing)? up with|broke up with|dump(?:ing|ed)? (?:him|her)|(?:end|ending|ended) it with (?:him|her)"
+    r"|(?:stop|stopping|quit|quitting|leave|leaving) (?:therapy|the job|my job|work|uni|college|social media|socials)"
+    r"|off social media)\b"
+)
+
+#: Idioms of exasperation with no risk word a rule reads: "driving me to an early grave".
+CONTEXT_IDIOM = re.compile(
+    r"\b(?:early grave|fork in me|doing me in|murdering me|crawl (?:under|into) a (?:rock|hole)|"
+    r"ground (?:to )?swallow me|put me out of my misery|end of me|finish(?:ed|es)? me off|"
+    r"driving me (?:mad|crazy|up the wall|round the bend)|weight off|done for the day|im toast|"
+    r"over my dead body|dead meat|shoot me now|scream into a pillow|could scream)\b"
+)
+
+#: Medication taken as prescribed and helping, or coping that worked: the
+#: everyday side of "tablets", "stopped", "the urge" (round 6).
+CONTEXT_CARE = re.compile(
+    r"\b(?:(?:gp|doctor|dr|psychiatrist|consultant|nurse|pharmacist) (?:has |)(?:gave|give|upped|increased|lowered|reduced|changed|switched|prescribed|started|put)"
+    r"|(?:meds|medication|tablets|pills|sertraline|citalopram|mirtazapine|fluoxetine|antidepressants?) (?:are|is|seem to be|seems to be|have been|has been) (?:working|helping|kicking in)"
+    r"|helping (?:with )?my (?:sleep|mood|anxiety)|sleeping (?:a bit |loads |much |)better|sleep is better|tapering|weaning off"
+    r"|with my (?:gp|doctors?)s? (?:support|help|advice)|(?:the )?urge passed|(?:it|that|this) (?:really |)helped|helps a bit"
+    r"|im getting through it|not giving up|tomorrows a new (?:one|day)|proud of myself|small win)\b"
+)
+
+#: Booking the next session or signing off until it: "see you at 3", "same time next
+#: week?", "can we do 10am instead" (not "i won't see you next week").
+CONTEXT_SCHEDULING = re.compile(
+    r"(?<!wont )(?<!not )(?<!never )\b(?:see you (?:at|on|next|tomorrow|monday|tuesday|wednesday|thursday|friday|soon)"
+    r"|same time next week|speak (?:on )?(?:monday|tuesday|wednesday|thursday|friday|soon|next week)|talk soon"
+    r"|until next (?:week|time|session)|(?:can|could) (?:we|i) (?:do|move|change|swap|rearrange)\b"
+    r"|(?:move|change|rearrange) (?:our|my|the) (?:appointment|session)|is the link the same)"
+)

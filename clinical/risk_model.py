@@ -9,7 +9,10 @@ every rule finding as it is and adds a finding when the rules are silent and
 the model is confident.
 
 The rules also say when they set risk words aside (negation, history, an
-idiom, someone else, a quotation: :func:`clinical.risk.false_alarm_reasons`).
+idiom, someone else, a quotation: :func:`clinical.risk.false_alarm_reasons`),
+and since round 6 what in the whole message would dismiss it, risk word or not
+(a denial, resolved history, a worked exercise, someone else's story, an
+everyday purpose: :func:`clinical.risk.context_reasons`).
 Then only a strong model score flags: those filters are what a clinician would
 use to dismiss the message, and the embedding cannot see them ("I'm not
 suicidal" sits next to "I'm suicidal" in the vector space).
@@ -34,7 +37,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from clinical.risk import Category, Finding, Screening, Severity, Source, false_alarm_reasons
+from clinical.risk import (
+    Category,
+    Finding,
+    Screening,
+    Severity,
+    Source,
+    context_reasons,
+    false_alarm_reasons,
+    renamed_category,
+)
 
 __all__ = [
     "Assessment",
@@ -256,7 +268,7 @@ class RiskModel:
             if not confident and scores[k] >= part_bar:
                 confident, basis, basis_text = True, vecs[k : k + 1], parts[k][0]
             risk = max(risk, float(scores[k]))
-        held_back = false_alarm_reasons(basis_text, source) if confident else ()
+        held_back = part_reasons(basis_text, text, source) if confident else ()
         if held_back and risk < self.veto_threshold:
             confident = False
         if not confident:
@@ -266,7 +278,7 @@ class RiskModel:
                 return Assessment(
                     risk=risk,
                     confident=True,
-                    category=Category(self.category.labels[int(np.argmax(cat_p))]),
+                    category=renamed_category(Category(self.category.labels[int(np.argmax(cat_p))]), text),
                     severity=Severity.URGENT,
                     trigger=trigger,
                 )
@@ -275,7 +287,7 @@ class RiskModel:
         return Assessment(
             risk=risk,
             confident=confident,
-            category=Category(self.category.labels[int(np.argmax(cat_p))]),
+            category=renamed_category(Category(self.category.labels[int(np.argmax(cat_p))]), text),
             severity=self._severity(sev_p),
             trigger=trigger,
             held_back=held_back,
@@ -305,7 +317,7 @@ class RiskModel:
         for score, vec, words, bar in candidates:
             if score < bar or self._p_urgent(vec) < self.urgent_lean:
                 continue
-            if not false_alarm_reasons(words, source):
+            if not part_reasons(words, text, source):
                 return vec
         return None
 
@@ -321,6 +333,16 @@ class RiskModel:
             return Severity.URGENT
         rest = {k: v for k, v in by_label.items() if k != Severity.URGENT.value}
         return Severity(max(rest, key=lambda k: rest[k])) if rest else Severity.HIGH
+
+
+def part_reasons(part: str, message: str, source: Source = Source.SESSION) -> tuple[str, ...]:
+    """The rules' reasons to set ``part`` aside, plus the whole message's context when
+    ``part`` is one of its sentences (round 6): "i left him 8 years ago. it still comes
+    back in dreams" is history, though the second sentence alone says nothing of it."""
+    reasons = false_alarm_reasons(part, source)
+    if part == message or not message:
+        return reasons
+    return reasons + tuple(r for r in context_reasons(message) if r not in reasons)
 
 
 def combine(rules: Screening, model: Assessment | None) -> Screening:

@@ -15,6 +15,7 @@ from clinical.risk import (
     Severity,
     Source,
     false_alarm_reasons,
+    renamed_category,
     screen_phq9_item9,
     screen_text,
 )
@@ -580,11 +581,100 @@ def test_false_alarm_reasons_name_the_filter(text: str, reason: str) -> None:
     "text",
     [
         "i want to die",
-        "see you thursday",
+        "had pasta for tea",
         "",
         "my plants need watering",
         "not suicidal. but i want to die",
     ],
 )
 def test_no_false_alarm_reasons_when_flagged_or_nothing_to_set_aside(text: str) -> None:
+    assert false_alarm_reasons(text) == ()
+
+
+# ---------------------------------------------------------------- round 6
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i overdosed at 16. that was twenty years ago and i have a lovely life now",
+        "four years since my last cut, treated myself to a massage",
+        "when i was 15 i tried to kill myself. it feels like someone else's life now",
+    ],
+)
+def test_round6_history_across_sentences(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i overdosed at 16 and last night i did it again", SP),
+        ("at 17 i took an overdose and i have the pills ready again tonight", SP),
+        ("six years clean and i cut again last night", SH),
+    ],
+)
+def test_round6_history_does_not_hide_what_is_back(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saw a programme about county lines gangs last night, terrifying",
+        "the documentary about elderly people being scammed made my mum cry",
+    ],
+)
+def test_round6_someone_elses_story_is_not_safeguarding(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("swallowed a handful of my tablets last night, not to die, just to punish myself", SH),
+        ("im 15 and my stepdad hits me with a belt when mum is out", SC),
+    ],
+)
+def test_round6_category_says_what_the_words_say(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+def test_round6_category_rename_leaves_adults_and_plans_alone() -> None:
+    assert renamed_category(SP, "i have the tablets ready for saturday") is SP
+    assert renamed_category(DA, "my husband hits me, i'm 34") is DA
+    assert renamed_category(DA, "i'm 15 and my boyfriend hits me") is SC
+    assert renamed_category(SP, "i took them but i didnt want to die") is SH
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("for the record, no thoughts of ending anything, just tired", "negation"),
+        ("my husband is gentle, nobody is hurting me at home", "negation"),
+        ("i'd never act on the rage, i just go quiet", "negation"),
+        ("six years clean from self harm this month", "history"),
+        ("balanced thought: one bad day does not make me a bad mum", "thought record"),
+        ("had the intrusive image of pushing someone off the platform again", "thought record"),
+        ("gad7 is 6 and i put 0 on the last phq question", "thought record"),
+        ("the podcast about the nurse who harmed babies was hard to listen to", "topic"),
+        ("see you thursday", "benign context"),  # booking the next session (was: no reason)
+        ("bought rope for the tyre swing", "benign context"),
+    ],
+)
+def test_round6_message_context_holds_back_the_model(text: str, reason: str) -> None:
+    """The message's context (no risk word needed) is a reason to set a weak model hit aside."""
+    assert reason in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to die",
+        "six years clean and i cut again last night",
+        "not suicidal. but i want to die",
+        "i bought the rope today",
+    ],
+)
+def test_round6_message_context_is_not_found_where_it_is_not(text: str) -> None:
     assert false_alarm_reasons(text) == ()

