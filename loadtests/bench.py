@@ -11,7 +11,8 @@ PDEATHSIG so they die with the bench):
    `--sessions` live sessions (therapist + patient, appointment started) and tokens;
 2. `--web` web processes (`cbt web`) and the worker (`cbt worker`);
 3. memory: opens both participants of every session (default 5,000 sessions = 10,000
-   WebSockets, msgpack subprotocol), therapist and patient on DIFFERENT web processes;
+   WebSockets, msgpack subprotocol, each handshake like Chromium's: its headers and its
+   deflate offer), therapist and patient on DIFFERENT web processes;
    RSS delta of the web processes per connection (after a warm-up batch);
 4. fixed rate (`--rate`, default 1,000 msg/s): in each active room one participant sends
    open-loop at <= `--rate-per-room` msg/s (1/s, inside the server's 5/s limit), phases

@@ -170,14 +170,14 @@ async def test_unauthenticated_socket_is_closed_with_4001(client) -> None:
 async def test_five_minutes_before_the_booked_end_both_are_told(client, people: People) -> None:
     patient = await people.user(Role.PATIENT, "Pat")
     therapist = await people.user(Role.THERAPIST, "Asha")
-    # A 60-minute assessment that ends 5 minutes and 2 seconds from now.
-    appt = await people.appointment(patient, therapist, start=datetime.now(UTC) - timedelta(minutes=55, seconds=-2), live=True)
+    # A 60-minute assessment that ends 5 minutes and 6 seconds from now (time to log in and join).
+    appt = await people.appointment(patient, therapist, start=datetime.now(UTC) - timedelta(minutes=55, seconds=-6), live=True)
     p = await ws(client, await login(client, patient))
     t = await ws(client, await login(client, therapist))
     await p.join(appt.id)
     await t.join(appt.id)
     for c in (p, t):
-        notice = await c.expect("session", timeout=10, event="five_minutes")
+        notice = await c.expect("session", timeout=15, event="five_minutes")
         assert notice["state"] == "live"
         assert notice["booked_end_ms"] == int(appt.booked_end.timestamp() * 1000)
         # Not before its time: five minutes before the booked end.
