@@ -270,15 +270,7 @@ class _Doc:
             self.clause[i] = clause_start
             self.quoted[i] = quote_open
         self.masked = self._idiom_mask()
-        self._resolved: bool | None = None
         self._story: bool | None = None
-
-    def resolved_history(self) -> bool:
-        """The whole message tells of resolved history, and nothing says it is back (round 6)."""
-        if self._resolved is None:
-            low = _APOSTROPHES.sub("", self.text.lower())
-            self._resolved = bool(lex.CONTEXT_HISTORY.search(low)) and not _STILL_GOING.search(low)
-        return self._resolved
 
     def someone_elses_story(self) -> bool:
         """A documentary, a programme, a book or a shift at work is the subject (round 6)."""
@@ -496,10 +488,12 @@ def _historical(doc: _Doc, a: int) -> bool:
     clause = doc.words(start, end)
     if lex.HISTORY_STRONG.search(clause):
         return True
+    # Only within the clause: read across sentences, "i tried to kill myself in 2019. i have
+    # a plan to jump" set the plan aside as history (round 6, reverted). A past attempt
+    # beside a present plan is the disclosure that matters most.
     if lex.HISTORY.search(clause) and not lex.RECENT.search(clause):
         return True
-    # across sentences: "i took an overdose at 19. that was 30 years ago", "3 years since my last"
-    return doc.resolved_history()
+    return bool(lex.CONTEXT_HISTORY.search(clause)) and not _STILL_GOING.search(clause)  # "6 yrs clean from"
 
 
 def _desired_not_done(doc: _Doc, a: int) -> bool:
@@ -906,7 +900,11 @@ _APOSTROPHES = re.compile(r"['’‘`]")
 _STILL_GOING = re.compile(
     r"\b(?:again|relapse\w*|last night|tonight|yesterday|this week|this morning|came back|comes back|"
     r"is back|are back|lately|recently|right now|at the moment|these days|"
-    r"still (?:around|happening|doing|does|at it|there|in (?:the|my|our) li(?:f|v)es?))\b"
+    r"still (?:around|happening|doing|does|at it|there|in (?:the|my|our) li(?:f|v)es?)"
+    # a present plan or intent beside the history: the history does not settle anything
+    r"|(?:a|my|the) plan|going to|gonna|decided|(?:got|have|has) (?:the|them|it) ready|this time"
+    r"|want(?:s|ed)? to (?:die|end|kill|hurt|be dead)|do it (?:properly|right)|finish (?:it|the job)"
+    r"|(?:hits|hitting|beats|beating|touches|touching) (?:me|her|him|them|my))\b"
 )
 
 

@@ -595,15 +595,22 @@ def test_no_false_alarm_reasons_when_flagged_or_nothing_to_set_aside(text: str) 
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "category"),
     [
-        "i overdosed at 16. that was twenty years ago and i have a lovely life now",
-        "four years since my last cut, treated myself to a massage",
-        "when i was 15 i tried to kill myself. it feels like someone else's life now",
+        ("i tried to kill myself in 2019. i have a plan to jump off the bridge", SP),
+        ("tried to hang myself when i was 16. ive bought a rope and ill finish it on friday", SP),
+        ("i attempted suicide 3 years ago. i have the pills ready and im going to take them", SP),
+        ("back in 2015 i was in hospital after an attempt. i have decided to end it", SP),
+        ("when i was 15 i overdosed. i want to die", SI),
+        ("my dad hit me when i was a kid, he hits my little sister now", SC),
+        ("i was abused as a child. my husband strangled me last week", DA),
     ],
 )
-def test_round6_history_across_sentences(text: str) -> None:
-    assert_clear(text)
+def test_a_past_attempt_or_abuse_does_not_hide_what_is_said_now(text: str, category: Category) -> None:
+    """History is read within its own clause only. Round 6 read it across sentences and
+    these went unflagged by the rules (two by the whole screener too): a past attempt
+    beside a present plan is the disclosure that matters most."""
+    assert_flag(text, category)
 
 
 @pytest.mark.parametrize(
