@@ -493,7 +493,8 @@ def _historical(doc: _Doc, a: int) -> bool:
     # beside a present plan is the disclosure that matters most.
     if lex.HISTORY.search(clause) and not lex.RECENT.search(clause):
         return True
-    return bool(lex.CONTEXT_HISTORY.search(clause)) and not _STILL_GOING.search(clause)  # "6 yrs clean from"
+    return (bool(lex.CONTEXT_HISTORY.search(clause)) and not _STILL_GOING.search(clause)  # "6 yrs clean from"
+            and not _PRESENT_INTENT.search(clause))
 
 
 def _desired_not_done(doc: _Doc, a: int) -> bool:
@@ -900,12 +901,16 @@ _APOSTROPHES = re.compile(r"['’‘`]")
 _STILL_GOING = re.compile(
     r"\b(?:again|relapse\w*|last night|tonight|yesterday|this week|this morning|came back|comes back|"
     r"is back|are back|lately|recently|right now|at the moment|these days|"
-    r"still (?:around|happening|doing|does|at it|there|in (?:the|my|our) li(?:f|v)es?)"
-    # a present plan or intent beside the history: the history does not settle anything
-    r"|(?:a|my|the) plan|going to|gonna|decided|(?:got|have|has) (?:the|them|it) ready|this time"
+    r"still (?:around|happening|doing|does|at it|there|in (?:the|my|our) li(?:f|v)es?))\b"
+)
+# A present plan or intent beside history or a denial: neither settles anything then.
+_PRESENT_INTENT = re.compile(
+    r"\b(?:(?:a|my|the) plan|going to|gonna|decided|(?:got|have|has) (?:the|them|it) ready|this time"
     r"|want(?:s|ed)? to (?:die|end|kill|hurt|be dead)|do it (?:properly|right)|finish (?:it|the job)"
     r"|(?:hits|hitting|beats|beating|touches|touching) (?:me|her|him|them|my))\b"
 )
+# "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
+_CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
 
 
 def context_reasons(text: str) -> tuple[str, ...]:
@@ -916,9 +921,11 @@ def context_reasons(text: str) -> tuple[str, ...]:
     only when nothing in the message says it is happening again or now."""
     low = _APOSTROPHES.sub("", text.lower())
     out: list[str] = []
-    if lex.CONTEXT_DENIAL.search(low):
+    present = _PRESENT_INTENT.search(low)
+    denial = lex.CONTEXT_DENIAL.search(low)
+    if denial and not present and not _CONTRAST.search(low, denial.end()):
         out.append("negation")
-    if lex.CONTEXT_HISTORY.search(low) and not _STILL_GOING.search(low):
+    if lex.CONTEXT_HISTORY.search(low) and not _STILL_GOING.search(low) and not present:
         out.append("history")
     if lex.CONTEXT_EXERCISE.search(low):
         out.append("thought record")
