@@ -275,7 +275,8 @@ class _Doc:
     def someone_elses_story(self) -> bool:
         """A documentary, a programme, a book or a shift at work is the subject (round 6)."""
         if self._story is None:
-            self._story = bool(lex.CONTEXT_MEDIA.search(_APOSTROPHES.sub("", self.text.lower())))
+            low = _APOSTROPHES.sub("", self.text.lower())
+            self._story = bool(lex.CONTEXT_MEDIA.search(low)) and not _CLOSE_TO_HOME.search(low)
         return self._story
 
     def token_span(self, m: re.Match[str]) -> tuple[int, int]:
@@ -909,6 +910,15 @@ _PRESENT_INTENT = re.compile(
     r"|want(?:s|ed)? to (?:die|end|kill|hurt|be dead)|do it (?:properly|right)|finish (?:it|the job)"
     r"|(?:hits|hitting|beats|beating|touches|touching) (?:me|her|him|them|my))\b"
 )
+# "the documentary made me realise my uncle is doing the same to my daughter": a story
+# that someone close to the patient is living now is not someone else's story.
+_CLOSE_TO_HOME = re.compile(
+    r"\b(?:(?:same|that|this) (?:thing|stuff) (?:is )?happen\w* (?:to|at|in) (?:me|us|my|our)"
+    r"|(?:doing|does|did) (?:the )?same (?:thing )?to (?:me|us|my|our)"
+    r"|(?:realise|realize|realised|realized|recognise|recognize|recognised|recognized)d? (?:that )?(?:my|our|me|i|we|its|this is)"
+    r"|(?:sounds|sounded|looks|looked) (?:just )?like (?:my|our|me|us|what)"
+    r"|(?:thats|that is|its|it is) (?:exactly )?(?:what|how) (?:my|our|he|she|they) )"
+)
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
 _CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
 
@@ -929,7 +939,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         out.append("history")
     if lex.CONTEXT_EXERCISE.search(low):
         out.append("thought record")
-    if lex.CONTEXT_MEDIA.search(low):
+    if lex.CONTEXT_MEDIA.search(low) and not _CLOSE_TO_HOME.search(low):
         out.append("topic")
     if (
         lex.CONTEXT_PURPOSE.search(low)

@@ -636,6 +636,10 @@ def test_round6_someone_elses_story_is_not_safeguarding(text: str) -> None:
     assert_clear(text)
 
 
+def test_a_story_that_is_happening_at_home_is_not_someone_elses() -> None:
+    assert_flag("watched a programme on county lines and it sounds like what my son is caught up in", SC)
+
+
 @pytest.mark.parametrize(
     ("text", "category"),
     [
@@ -683,6 +687,8 @@ def test_round6_message_context_holds_back_the_model(text: str, reason: str) -> 
         "i bought the rope today",
         "i'm safe for now but i've written the letters and know which bridge",  # what follows "but" counts
         "i overdosed at 16 and this time i have a plan",  # a present plan beside history
+        "the documentary made me realise my uncle is doing the same thing to my daughter",  # close to home
+        "that netflix series about coercive control, thats exactly what my husband does",
     ],
 )
 def test_round6_message_context_is_not_found_where_it_is_not(text: str) -> None:
