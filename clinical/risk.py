@@ -275,8 +275,7 @@ class _Doc:
     def someone_elses_story(self) -> bool:
         """A documentary, a programme, a book or a shift at work is the subject (round 6)."""
         if self._story is None:
-            low = _APOSTROPHES.sub("", self.text.lower())
-            self._story = bool(lex.CONTEXT_MEDIA.search(low)) and not _CLOSE_TO_HOME.search(low)
+            self._story = _someone_elses_story(_APOSTROPHES.sub("", self.text.lower()))
         return self._story
 
     def token_span(self, m: re.Match[str]) -> tuple[int, int]:
@@ -915,10 +914,17 @@ _PRESENT_INTENT = re.compile(
 _CLOSE_TO_HOME = re.compile(
     r"\b(?:(?:same|that|this) (?:thing|stuff) (?:is )?happen\w* (?:to|at|in) (?:me|us|my|our)"
     r"|(?:doing|does|did) (?:the )?same (?:thing )?to (?:me|us|my|our)"
-    r"|(?:realise|realize|realised|realized|recognise|recognize|recognised|recognized)d? (?:that )?(?:my|our|me|i|we|its|this is)"
+    r"|(?:realis|realiz|recognis|recogniz)e[sd]? (?:that )?(?:my|our|me|i|we|its|this is)"
     r"|(?:sounds|sounded|looks|looked) (?:just )?like (?:my|our|me|us|what)"
     r"|(?:thats|that is|its|it is) (?:exactly )?(?:what|how) (?:my|our|he|she|they) )"
 )
+
+
+def _someone_elses_story(low: str) -> bool:
+    """Media, teaching or a job is the subject, and the message does not bring it home."""
+    return bool(lex.CONTEXT_MEDIA.search(low)) and not _CLOSE_TO_HOME.search(low)
+
+
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
 _CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
 
@@ -927,8 +933,9 @@ def context_reasons(text: str) -> tuple[str, ...]:
     """Reasons in the whole message's context (round 6), with or without a risk word.
 
     Only ever hold back the learned layer (a score under the veto bar, the
-    urgent lean); the rules' own findings do not read them. History counts
-    only when nothing in the message says it is happening again or now."""
+    urgent lean); the rules' own findings do not read them. A denial or
+    history yields to a present plan or intent in the message, a denial also
+    to what follows its "but", history to anything saying it is back or now."""
     low = _APOSTROPHES.sub("", text.lower())
     out: list[str] = []
     present = _PRESENT_INTENT.search(low)
@@ -939,7 +946,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         out.append("history")
     if lex.CONTEXT_EXERCISE.search(low):
         out.append("thought record")
-    if lex.CONTEXT_MEDIA.search(low) and not _CLOSE_TO_HOME.search(low):
+    if _someone_elses_story(low):
         out.append("topic")
     if (
         lex.CONTEXT_PURPOSE.search(low)

@@ -337,8 +337,8 @@ class RiskModel:
 
 def part_reasons(part: str, message: str, source: Source = Source.SESSION) -> tuple[str, ...]:
     """The rules' reasons to set ``part`` aside, plus the whole message's context when
-    ``part`` is one of its sentences (round 6): "i left him 8 years ago. it still comes
-    back in dreams" is history, though the second sentence alone says nothing of it."""
+    ``part`` is one of its sentences (round 6): in "i took an overdose at 19. that was
+    30 years ago" the first sentence is history, though it says nothing of it alone."""
     reasons = false_alarm_reasons(part, source)
     if part == message or not message:
         return reasons

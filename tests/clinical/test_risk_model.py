@@ -346,6 +346,15 @@ def test_sixth_probe_floors_with_the_real_model() -> None:
     assert_floors(PROBE6, 260, 0.4, precision=0.78, recall=0.95, urgent=0.96, high=0.96)
 
 
+def test_a_sentence_is_read_in_its_message() -> None:
+    from clinical.risk_model import part_reasons
+
+    message = "i took an overdose at 19. that was 30 years ago"
+    assert "history" not in part_reasons("i took an overdose at 19.", "i took an overdose at 19.")
+    assert "history" in part_reasons("i took an overdose at 19.", message)
+    assert "history" not in part_reasons("i took an overdose at 19.", "i took an overdose at 19. this time i have a plan")
+
+
 def test_model_category_is_renamed_like_the_rules() -> None:
     """Round 6: an act "not to die" is self-harm whoever names it (clinical.risk.renamed_category)."""
     w = weights()
