@@ -33,8 +33,27 @@ def describe_validation(err: ValidationError) -> str:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+H = TypeVar("H", bound=Handler)
+_LONG_LIVED: set[Callable[..., object]] = set()
+
+
+def long_lived(handler: H) -> H:
+    """Mark a handler whose response outlives the request (a WebSocket): the error middleware
+    hands it on untouched. It answers its own errors in its own protocol, and a middleware
+    awaiting it would keep a coroutine frame (~330 B) alive beside every open socket."""
+    _LONG_LIVED.add(handler)
+    return handler
+
+
 @web.middleware
-async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+def error_middleware(request: web.Request, handler: Handler) -> Awaitable[web.StreamResponse]:
+    # Not a coroutine function, so that a long-lived handler's coroutine is returned as it is.
+    if request.match_info.handler in _LONG_LIVED:
+        return handler(request)
+    return _json_errors(request, handler)
+
+
+async def _json_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except ApiError as e:
@@ -56,7 +75,6 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Exception:
         log.exception("unhandled error", extra={"path": request.path, "method": request.method})
         return json_error(500, "internal", "something went wrong on our side; it has been logged")
-
 
 
 M = TypeVar("M", bound=BaseModel)

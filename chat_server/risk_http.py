@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chat_server import alerting, auth, keys
 from chat_server.api import path_id
-from chat_server.errors import ApiError, parse_body
+from chat_server.errors import ApiError, long_lived, parse_body
 from chat_server.risk_live import alert_json
 from chat_server.storage import audit, care
 from chat_server.storage import risk as risk_store
@@ -154,6 +154,7 @@ async def raise_risk(request: web.Request) -> web.Response:
 
 
 @routes.get("/ws/alerts")
+@long_lived
 async def alerts_socket(request: web.Request) -> web.StreamResponse:
     user = await auth.authenticate(request)
     ws = web.WebSocketResponse(heartbeat=20, compress=False)  # as chat_server.ws: no zlib per socket

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from aiohttp import WSMsgType, web
 
 from chat_server import auth, keys, metrics
+from chat_server.errors import long_lived
 from chat_server.live import DB_UNAVAILABLE, Live, ms
 from chat_server.protocol import (
     DEFAULT_LIMITS,
@@ -71,6 +72,7 @@ class Reject(Exception):
         self.violation = violation  # counts towards closing the connection for abuse
 
 
+@long_lived
 async def ws_handler(request: web.Request) -> web.StreamResponse:
     live = request.app[keys.LIVE]
     if not live.accepting:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import inspect
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chat_server import errors, keys
 from chat_server.protocol import CloseCode, Codec
 from chat_server.storage import care
 from clinical.records import Role
@@ -190,7 +193,6 @@ async def test_five_minutes_before_the_booked_end_both_are_told(client, people: 
 async def test_presence_is_kept_alive_for_every_member_in_chunks(client, people: People, monkeypatch) -> None:
     """Presence in Redis expires unless refreshed (a SIGKILLed process leaves no "left");
     the refresh covers every local member however many pipelines it takes."""
-    from chat_server import keys
     from chat_server import live as live_mod
 
     monkeypatch.setattr(live_mod, "PRESENCE_CHUNK", 1)  # three members: three pipelines
@@ -219,6 +221,30 @@ async def test_compression_a_browser_asks_for_is_declined(client, people: People
         assert ws.compress == 0  # the 101 response carried no Sec-WebSocket-Extensions
     finally:
         await ws.close()
+
+
+@pytest.mark.parametrize("path", ["/ws", "/ws/alerts"])
+async def test_an_open_socket_holds_no_error_middleware_frame(client, people: People, path: str) -> None:
+    """The JSON error middleware hands WebSockets on untouched: awaiting one, its frame
+    (~330 B) would live beside every open socket. HTTP requests still get JSON errors."""
+    token = await login(client, await people.user(Role.SUPERVISOR, "Sam"))
+    ws = await client.session.ws_connect(client.make_url(path), headers={"Authorization": f"Bearer {token}"})
+    try:
+        await ws.ping()
+        alive = [o for o in gc.get_objects()
+                 if inspect.iscoroutine(o) and o.cr_code is errors._json_errors.__code__ and o.cr_frame is not None]
+        assert alive == []
+    finally:
+        await ws.close()
+    resp = await client.get("/api/nope", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status == 404 and (await resp.json())["error"]["code"] == "not_found"
+    client.app[keys.LIVE].accepting = False  # as while a process shuts down
+    try:
+        resp = await client.get("/ws")
+        assert resp.status == 503 and resp.headers["Retry-After"] == "1"  # the middleware used to drop it
+        assert "retry on another process" in await resp.text()
+    finally:
+        client.app[keys.LIVE].accepting = True
 
 
 async def test_waiting_room_then_start_then_end_is_read_only(client, people: People, pool) -> None:
