@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from argon2 import PasswordHasher
@@ -59,12 +60,26 @@ async def verify_async(password_hash: str, password: str) -> bool:
 
 
 def presented_token(request: web.Request) -> str | None:
+    """A bearer token, else (on /ws) a `token` query parameter, else the session cookie.
+    Read from the raw header and query string, not `request.cookies` / `request.query`:
+    those are parsed once and cached on the request, which a WebSocket keeps while open."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return header[7:].strip() or None
-    if request.path == "/ws" and "token" in request.query:
-        return request.query["token"] or None
-    return request.cookies.get(COOKIE) or None
+    if request.path == "/ws" and request.query_string:
+        query = parse_qs(request.query_string, keep_blank_values=True)
+        if "token" in query:
+            return query["token"][0] or None
+    return cookie_value(request.headers.get("Cookie", ""), COOKIE)
+
+
+def cookie_value(header: str, name: str) -> str | None:
+    """The first value of cookie `name` in a Cookie header, or None (absent or empty)."""
+    for part in header.split(";"):
+        key, eq, value = part.partition("=")
+        if eq and key.strip() == name:
+            return value.strip().strip('"') or None
+    return None
 
 
 async def authenticate(request: web.Request) -> User | None:

@@ -20,6 +20,7 @@ from typing import Any
 import msgpack
 
 SUBPROTOCOL = "cbt.v1.msgpack"
+SESSION_COOKIE = "cbt_session"  # chat_server.auth.COOKIE: a browser's socket carries its login cookie
 # What Chromium sends on a WebSocket handshake besides Host, Upgrade, Connection and the
 # Sec-WebSocket-* fields (the client adds those, and the deflate offer when asked).
 BROWSER_HEADERS = {
@@ -116,7 +117,7 @@ class Peer:
         # Ask for what a browser asks for (permessage-deflate, its usual headers), so the
         # server's memory per socket is measured for the handshake real clients make.
         self.ws = await session.ws_connect(
-            url, protocols=(SUBPROTOCOL,), headers={**BROWSER_HEADERS, "Authorization": f"Bearer {token}"},
+            url, protocols=(SUBPROTOCOL,), headers={**BROWSER_HEADERS, "Cookie": f"{SESSION_COOKIE}={token}"},
             autoping=True, heartbeat=None, compress=15, max_msg_size=0, timeout=aiohttp.ClientWSTimeout(ws_close=5),
         )
         if self.ws.protocol != SUBPROTOCOL:
@@ -215,7 +216,7 @@ class SyncPeer:
 
         self.room, self.user = room, user
         self.ws = connect(url, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                          additional_headers={**BROWSER_HEADERS, "Authorization": f"Bearer {token}"},
+                          additional_headers={**BROWSER_HEADERS, "Cookie": f"{SESSION_COOKIE}={token}"},
                           open_timeout=30, close_timeout=2, max_size=2**20)  # offers deflate, as browsers do
         self.last_seq = 0
         self.welcome: dict[str, Any] = {}

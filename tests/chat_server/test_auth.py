@@ -33,6 +33,34 @@ async def test_cookie_authenticates_browser_requests(client, people: People) -> 
     assert (await resp.json())["role"] == "therapist"
 
 
+@pytest.mark.parametrize(("header", "value"), [
+    ("cbt_session=abc", "abc"),
+    ("theme=dark; cbt_session=abc-_1; _ga=GA1.1", "abc-_1"),
+    ('cbt_session="abc"', "abc"),
+    ("xcbt_session=no; cbt_session_old=no", None),
+    ("cbt_session=", None),
+    ("cbt_session", None),
+    ("", None),
+    ("a=1;;; cbt_session = abc ", "abc"),
+])
+def test_session_cookie_is_read_from_the_header(header: str, value: str | None) -> None:
+    assert auth.cookie_value(header, auth.COOKIE) == value
+
+
+async def test_a_browser_socket_authenticates_by_its_cookie_or_token_query(client, people: People) -> None:
+    user = await people.user(Role.PATIENT)
+    token = await login(client, user)
+    client.session.cookie_jar.clear()
+    for how in ({"headers": {"Cookie": f"theme=dark; {auth.COOKIE}={token}"}}, {"params": {"token": token}}):
+        ws = await client.session.ws_connect(client.make_url("/ws"), **how)
+        await ws.send_json({"type": "ping", "t": 1})
+        assert (await ws.receive_json(timeout=5))["type"] == "pong", how  # not "log in first"
+        await ws.close()
+    ws = await client.session.ws_connect(client.make_url("/ws"), headers={"Cookie": f"{auth.COOKIE}=not-a-token"})
+    assert (await ws.receive_json(timeout=5))["code"] == "unauthorized"
+    await ws.close()
+
+
 @pytest.mark.parametrize("password", ["wrong-password", "", PASSWORD + "x"])
 async def test_login_failure_is_401_without_saying_which_part(client, people: People, password: str) -> None:
     user = await people.user(Role.PATIENT)
