@@ -1,5 +1,8 @@
 """The screener the worker runs: the rules, plus a learned recall net when it is installed.
 
+``screen(text)`` is the one entry point for any patient text (a session message, a
+message between sessions, a free-text answer); ``Screener.screen_many`` screens a batch.
+
 Rules (:func:`clinical.risk.screen_text`) run on every message. The encoder
 (:mod:`chat_server.encoder`, all-MiniLM-L6-v2 in NumPy) embeds each message
 and :mod:`clinical.risk_model` decides; :func:`clinical.risk_model.combine`
@@ -109,3 +112,17 @@ class Screener:
             )
             out[i] = combine(rules[i], assessment)
         return out
+
+
+_default: list[Screener] = []
+_default_lock = threading.Lock()
+
+
+def screen(text: str, source: Source = Source.SESSION) -> Screening:
+    """Screen one piece of patient text with the whole screener (rules and model).
+
+    The first call loads the model (seconds); later calls reuse it."""
+    with _default_lock:
+        if not _default:
+            _default.append(Screener())
+    return _default[0].screen(text, source)

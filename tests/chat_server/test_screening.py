@@ -97,3 +97,12 @@ def test_screen_many_matches_screen(screener) -> None:  # type: ignore[no-untype
     rules = [screen_text(t) for t in texts]
     assert screener.screen_many(texts, rules=rules) == screener.screen_many(texts)
     assert screener.screen_many(texts[1:2], rules=[rules[3]]) == [rules[3]]
+
+
+def test_the_entry_point_is_the_whole_screener(screener) -> None:  # type: ignore[no-untyped-def]
+    from chat_server.screening import screen
+
+    text = "took the lot. all of them. im scared now"  # the rules alone miss it
+    assert not screen_text(text).is_risk
+    assert screen(text) == screener.screen(text) and screen(text).is_risk
+    assert not screen("see you thursday").is_risk
