@@ -40,8 +40,10 @@ __all__ = [
     "context_reasons",
     "false_alarm_reasons",
     "renamed_category",
+    "says_a_plan",
     "screen_phq9_item9",
     "screen_text",
+    "unplanned_category",
 ]
 
 
@@ -271,11 +273,18 @@ class _Doc:
             self.quoted[i] = quote_open
         self.masked = self._idiom_mask()
         self._story: bool | None = None
+        self._intrusive: bool | None = None
+
+    def intrusive_thought(self) -> bool:
+        """An intrusive (OCD-style) thought the writer disowns, and no intent of theirs (round 7)."""
+        if self._intrusive is None:
+            self._intrusive = _intrusive_thought(_APOSTROPHES.sub("", self.text.lower()))
+        return self._intrusive
 
     def someone_elses_story(self) -> bool:
         """A documentary, a programme, a book or a shift at work is the subject (round 6)."""
         if self._story is None:
-            self._story = _someone_elses_story(_APOSTROPHES.sub("", self.text.lower()))
+            self._story = _media_story(_APOSTROPHES.sub("", self.text.lower()))
         return self._story
 
     def token_span(self, m: re.Match[str]) -> tuple[int, int]:
@@ -421,6 +430,11 @@ _ACCIDENTAL = frozenset(
         Category.SAFEGUARDING_CHILD,
         Category.HARM_TO_OTHERS,
     }
+)
+# The themes of intrusive (OCD) thoughts: harm to oneself, to others, to a vulnerable adult
+# nearby. Not abuse of the patient or a child's safety, which no fear of one's own thoughts explains.
+_INTRUSIVE_THEMES = frozenset(
+    {Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.HARM_TO_OTHERS, Category.SAFEGUARDING_ADULT}
 )
 _PSEUDO_NEG = tuple(p.split() for p in lex.PSEUDO_NEGATION_PHRASES)
 _NEG_SCOPE = 6
@@ -603,6 +617,8 @@ def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str |
         lo, hi = _scope(doc, c, a)
         if c.veto.search(doc.norm, doc.offsets[lo], _end_offset(doc, hi)):
             return "benign context"
+    if c.category in _INTRUSIVE_THEMES and doc.intrusive_thought():
+        return "intrusive thought"  # "the thought of pushing someone onto the tracks pops up, i'm horrified"
     if _topic_not_experience(doc, a, b):
         return "topic"
     if c.category not in _SELF_DIRECTED and doc.someone_elses_story():
@@ -717,7 +733,9 @@ def _may_hold_risk(text: str) -> bool:
 
 
 def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
-    """Screen one piece of typed text (a chat line, a message, a free-text answer).
+    """Screen one piece of typed text (a chat line, a message, a free-text answer)
+    with the rules alone. The whole screener, rules and the learned layer, is
+    ``chat_server.screening.screen``: that is what patient text goes through.
 
     ``source`` matters for therapist notes (``Source.MANUAL``), where "she" and
     "the client" are the patient rather than somebody else.
@@ -766,6 +784,26 @@ def renamed_category(category: Category, text: str) -> Category:
     if category is Category.DOMESTIC_ABUSE and lex.SELF_STATED_MINOR.search(_APOSTROPHES.sub("", text.lower())):
         return Category.SAFEGUARDING_CHILD
     return category
+
+
+def says_a_plan(text: str) -> bool:
+    """The message names a method or means, a place, a date or time, means gathered,
+    letters or affairs, or intent (round 7, :data:`clinical.risk_lexicon.PLAN_WORDS`).
+    Without one of these, thoughts of being dead are ideation, not a plan."""
+    return bool(lex.PLAN_WORDS.search(lex.NO_PLAN.sub(" ", _APOSTROPHES.sub("", text.lower()))))
+
+
+def unplanned_category(text: str) -> Category | None:
+    """What a message named as a plan is when it says none (round 7): self-harm when
+    it speaks of an act on the body and not of dying, ideation when it speaks of
+    wishing to be dead, else None (keep the name: an oblique plan is told in words
+    no list holds, "the hook in the hallway held")."""
+    low = _APOSTROPHES.sub("", text.lower())
+    if lex.SELF_HARM_WORDS.search(low) and not lex.SUICIDE_WORDS.search(low):
+        return Category.SELF_HARM
+    if lex.IDEATION_WORDS.search(low):
+        return Category.SUICIDAL_IDEATION
+    return None
 
 
 def _renamed(
@@ -852,6 +890,7 @@ FALSE_ALARM_REASONS = frozenset(
         "benign absence",
         "someone else's words",
         "thought record",
+        "intrusive thought",
     }
 )
 
@@ -867,7 +906,9 @@ def false_alarm_reasons(text: str, source: Source = Source.SESSION) -> tuple[str
     without a risk word: a denial ("no thoughts of ending anything", "i'm
     safe"), resolved history ("at 17 ... i'm 45 now", "6 yrs clean"), a CBT
     exercise, screening form or intrusive thought worked on, or someone else's
-    story (a documentary, a patient on shift) (:func:`context_reasons`).
+    story (a documentary, a patient on shift) (:func:`context_reasons`); since
+    round 7 an intrusive (OCD-style) thought the writer disowns, the news, a
+    character, and someone else's suicide or self-harm told.
     Empty when the rules found risk, or nothing to set aside. The learned
     layer uses this to hold back its weak hits (:func:`clinical.risk_model.combine`)."""
     if not text or not text.strip():
@@ -909,6 +950,33 @@ _PRESENT_INTENT = re.compile(
     r"|want(?:s|ed)? to (?:die|end|kill|hurt|be dead)|do it (?:properly|right)|finish (?:it|the job)"
     r"|(?:hits|hitting|beats|beating|touches|touching) (?:me|her|him|them|my))\b"
 )
+# Round 7: the patient's own risk beside someone else's story or an intrusive thought;
+# a "want to" counts unless it is denied ("i'd never want to hurt her").
+_OWN_RISK = re.compile(
+    r"\b(?:(?:i|id|ive|im|part of me)(?: (?!dont|never|not|didnt|wouldnt)\w+)? want(?:s|ed)? to (?:die|end|kill|hurt|be dead"
+    r"|act|jump|do it|disappear)|(?:im|i am|i feel|i felt|feeling|i was|ive been|i get|i got) (?:so |really |very |quite |a bit "
+    r"|pretty )?suicidal|kill(?:ing)? myself|end(?:ing)? (?:it|my life|myself)"
+    r"|(?:cut|cutting|burn|burning|hurt|hurting|harm|harming|starv\w+) myself|self ?harm(?:ing)? again"
+    r"|(?:a|my|the) plan|planning|decided|made my mind up|(?:im|i am|ill|i will) (?:going to |gonna )?(?:do it|end|jump|take)"
+    r"|(?:got|have|has|bought|saved|saving|collected|collecting|taking) (?:\w+ ){0,3}(?:ready|rope|pills|tablets|meds|knife|blade|home)"
+    r"|should (?:follow|join|do the same|go the same)|(?:follow|join) (?:him|her|them)|(?:had|has) the right idea"
+    r"|jealous|envious|envy|(?:could|should|wish it) (?:be|was|were) me|i (?:get|understand) (?:it|why)|me too|same for me"
+    r"|how easy it (?:would|d) be|(?:do|doing|go) the same|the same way|(?:work\w*|worked|figur\w*) out how|how to do it"
+    r"|ive started (?:\w+ing)|started writing|climbed|looked up|looking up"
+    r"|reading up|researched|meaning it|meant it|not (?:just )?(?:the |my )?ocd|isnt (?:just )?(?:the |my )?ocd"
+    r"|(?:dont|doesnt|didnt) feel like (?:the |my )?ocd|not like my ocd|(?:not|no longer|isnt|arent) (?:scared|frightened|horrified|scary)"
+    r"|(?:dont|doesnt) (?:scare|frighten|horrify|bother) me|(?:feels?|felt) (?:good|calm|right|like (?:a )?relief|peaceful)"
+    r"|a relief|agree with (?:it|them)|want them|angry|anger|rage|furious|temper|wound up|(?:hate|despise) (?:him|her|them)"
+    r"|used to (?:horrify|scare|frighten|terrify|upset)"
+    r"|(?:got|have|has|keep|kept) (?:one|a knife|the knife|it|them) (?:\w+ ){0,3}(?:ready|under my pillow|by (?:my|the) bed)"
+    r"|stood (?:on|at|by) the (?:\w+ )?(?:edge|platform|railing|ledge)"
+    r")\b"
+)
+# ... and for someone else's story, that it goes on and needs someone to act.
+_GOES_ON = re.compile(
+    r"\b(?:nothing (?:happened|was done|has changed|changed)|no one (?:did|listened|believed)|new bruises|again|still"
+    r"|(?:im|i am) (?:worried|scared) (?:about|for)|what (?:do|should) i do)\b"
+)
 # "the documentary made me realise my uncle is doing the same to my daughter": a story
 # that someone close to the patient is living now is not someone else's story.
 _CLOSE_TO_HOME = re.compile(
@@ -920,10 +988,83 @@ _CLOSE_TO_HOME = re.compile(
 )
 
 
-def _someone_elses_story(low: str) -> bool:
-    """Media, teaching or a job is the subject, and the message does not bring it home."""
-    return bool(lex.CONTEXT_MEDIA.search(low)) and not _CLOSE_TO_HOME.search(low)
+def _brought_home(low: str) -> bool:
+    """The story is the patient's own, or goes on and needs someone to act (round 7)."""
+    return bool(_CLOSE_TO_HOME.search(low) or _OWN_RISK.search(low) or _PRESENT_INTENT.search(low)
+                or _GOES_ON.search(low))
 
+
+def _media_story(low: str) -> bool:
+    """Media, teaching or a job is the subject (round 6's words), and the message does not
+    bring it home. What the rules read: "as a teacher i reported her bruises twice and
+    nothing happened" is not set aside (round 7)."""
+    return bool(lex.CONTEXT_MEDIA.search(low)) and not _brought_home(low)
+
+
+def _someone_elses_story(low: str) -> bool:
+    """Media, the news, a character, teaching or a job is the subject, and the message
+    does not bring it home (round 7: nor say the patient's own risk or that it goes on).
+    Only holds the model back: the wider words (a pupil, a resident, the news) never
+    set a rule finding aside."""
+    return bool(lex.CONTEXT_MEDIA.search(low) or lex.CONTEXT_STORY.search(low)) and not _brought_home(low)
+
+
+def _someone_elses_act(low: str) -> bool:
+    """Someone else's suicide, self-harm or injury told, with no risk of the patient's own
+    beside it (round 7): "my best mate attempted years ago, she's a gp now"."""
+    return bool(lex.CONTEXT_OTHERS_ACT.search(low)) and not (
+        _OWN_RISK.search(low) or _CLOSE_TO_HOME.search(low) or _GOES_ON.search(low) or _PRESENT_INTENT.search(low))
+
+
+def _intrusive_thought(low: str) -> bool:
+    """An intrusive (OCD-style) thought of harm the writer is distressed by and disowns
+    (round 7): named as such, or a harm image or "what if i ..." beside fear or "i'd
+    never". Yields to the patient's own intent, plan or act ("... and tonight i stood
+    on the platform edge meaning it", "it's not the ocd, i want to")."""
+    named = lex.INTRUSIVE_NAMED.search(low)
+    thought = lex.INTRUSIVE_THOUGHT.search(low)
+    cue = named or thought
+    if cue is None or not (named or lex.INTRUSIVE_DISTRESS.search(low)):
+        return False
+    if _OWN_RISK.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low):
+        return False
+    # "my ocd tells me i'll hurt my son but honestly i've been shaking him when he cries":
+    # an act told after the thought is not a thought, nor risk the rules find after a "but".
+    after = low[cue.end():]
+    return not (_ACTED_ON_SOMEONE.search(after)
+                or any(screen_text(low[m.end():]).is_risk for m in _CONTRAST.finditer(low, cue.end())))
+
+
+_ACTED_ON_SOMEONE = re.compile(
+    r"\b(?:i|ive|i have|i had)(?: (?!will|would|could|might|may|gonna|going|to|wont|wouldnt|dont|never|not)\w+){0,2}"
+    r" (?:hit|shook|shaking|slapp\w*|smack\w*|grabb\w*|pushed|pushing|shoved|shoving|kicked|kicking|punched|punching"
+    r"|pinch\w*|squeezed|squeezing|strangled|choked|choking|threw|throwing|bit|burned|burnt)"
+    r" (?:him|her|them|my|the|our|his)\b"
+)
+
+
+# Thoughts of one's own death are ideation to ask about, whatever they are called
+# ("intrusive thoughts of suicide every day and i'm scared"); "not suicidal" is not one.
+_OWN_DEATH = re.compile(
+    r"\b(?:(?<!not )(?<!never )(?<!isnt )(?<!arent )suicid\w*|dying|(?:be|being) dead|better off dead"
+    r"|take my (?:own )?life|my (?:own )?death|not (?:be|being) here|not wake up)\b"
+)
+
+# _PRESENT_INTENT without the fear-framed "going to" of an intrusive thought ("scared i'm going to snap").
+_PRESENT_INTENT_UNDENIED = re.compile(
+    r"\b(?:(?:a|my|the) plan|decided|(?:got|have|has) (?:the|them|it) ready|this time"
+    r"|do it (?:properly|right)|finish (?:it|the job)|(?:hits|hitting|beats|beating|touches|touching) (?:me|her|him|them|my))\b"
+)
+
+
+# "calling it a declutter, really i don't want anyone to sort it after i'm gone": an everyday
+# purpose given as a cover, or beside a plan, does not set the message aside (round 7).
+_COVER_STORY = re.compile(
+    r"\b(?:not (?:really |actually )?for (?:a|an|any|the)|calling it|call it|pretend\w*|cover (?:story|for)"
+    r"|(?:tell|told|telling) (?:everyone|them|people|my \w+)(?: that)? (?:its|it is|they are|theyre|the)"
+    r"|so (?:they|no one|nobody|noone) (?:wont|wouldnt|doesnt|dont)|(?:when|after|once) im gone|wont be (?:here|around|needing)"
+    r"|(?:a|my|the) plan|decided|made my mind up|for when im ready|its not for)\b"
+)
 
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
 _CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
@@ -946,14 +1087,19 @@ def context_reasons(text: str) -> tuple[str, ...]:
         out.append("history")
     if lex.CONTEXT_EXERCISE.search(low):
         out.append("thought record")
+    if _intrusive_thought(low):
+        out.append("intrusive thought")
     if _someone_elses_story(low):
         out.append("topic")
+    if _someone_elses_act(low):
+        out.append("someone else")
     if (
         lex.CONTEXT_PURPOSE.search(low)
+        or lex.CONTEXT_PURPOSE_MORE.search(low)
         or lex.CONTEXT_ENDING.search(low)
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
-    ):
+    ) and not _COVER_STORY.search(low):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")

@@ -813,14 +813,11 @@ CONTEXT_HISTORY = re.compile(
     r"|(?:celebrated|marking|marked|anniversary of) (?:\w+ ){0,3}(?:years?|months?) (?:clean|free|since))"
 )
 
-#: A CBT exercise, a screening form or an intrusive (OCD) thought worked on.
+#: A CBT exercise or a screening form worked on (an intrusive thought: :data:`INTRUSIVE_NAMED`, round 7).
 CONTEXT_EXERCISE = re.compile(
     r"\b(?:balanced thought|alternative thought|core belief|evidence (?:for|against)|re ?rated"
     r"|belief (?:dropped|went|fell|down|now)|abc sheet|defusion|having the thought that"
     r"|behavioural experiment|catastrophi\w+|thinking trap|distortions?|mind reading|all or nothing"
-    r"|intrusive (?:thought|image|urge)s?|the (?:ocd|anxiety) talking|its (?:the |my )?ocd|exposure (?:hierarchy|step|task)"
-    r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
-    r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever"
     r"|phq ?9?|gad ?7|core ?10|item 9|question 9|screening (?:form|questions?)|risk (?:questions|screen)"
     r"|(?:put|answered|ticked|scored|circled) (?:a )?(?:0|zero|no|never|not at all)\b)"
 )
@@ -901,4 +898,128 @@ CONTEXT_SCHEDULING = re.compile(
     r"|same time next week|speak (?:on )?(?:monday|tuesday|wednesday|thursday|friday|soon|next week)|talk soon"
     r"|until next (?:week|time|session)|(?:can|could) (?:we|i) (?:do|move|change|swap|rearrange)\b"
     r"|(?:move|change|rearrange) (?:our|my|the) (?:appointment|session)|is the link the same)"
+)
+
+
+# ---------------------------------------------------------------- message context (round 7)
+
+#: An intrusive (OCD-style) thought of harm the writer is distressed by and disowns:
+#: named as OCD or intrusive, or a harm image or "what if i ..." beside fear, disgust
+#: or "i'd never" ("the thought of pushing someone onto the tracks pops into my head
+#: and i'm horrified"). Read with :data:`INTRUSIVE_DISTRESS`; both must be there
+#: unless the message names it ("intrusive", "ocd", "erp", "call of the void").
+INTRUSIVE_NAMED = re.compile(
+    r"\b(?:intrusive|ocd|pure ?o|erp|exposure (?:work|therapy|task|homework|today|hierarchy|step)|call of the void"
+    r"|high place (?:thing|phenomenon)|harm (?:thoughts|ocd)|ego ?dystonic|the anxiety talking"
+    r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
+    r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever)\b"
+)
+INTRUSIVE_THOUGHT = re.compile(
+    r"\b(?:what if i (?:\w+ ){0,2}(?:push|pushed|stab|hurt|harm|jump|drop|swerve|snap|lose control|poison\w*|strangle"
+    r"|drown|hit|kill|grab|let go|held|hold|put|knocked|crash)"
+    r"|(?:thoughts?|images?|pictures?|flash(?:es)?|ideas?|urges?) (?:\w+ ){0,6}(?:pops?|popped|popping|flash(?:es|ed)?"
+    r"|came|comes|arrives?|arrived|keeps? coming)(?: up| in| into| back)?"
+    r"|(?:pops?|popped|popping|flash(?:es|ed)?) (?:up |in |into )?(?:my )?(?:head|mind)"
+    r"|(?:out of|from) nowhere|(?:my )?brain (?:keeps )?(?:shows?|showing|throws?|throwing|gives?|giving|is testing) me"
+    r"|(?:thoughts?|images?|pictures?|flash(?:es)?|picturing|pictured|imagin\w+|seeing myself) (?:of |about )?(?:\w+ ){0,3}"
+    r"(?:push\w*|stab\w*|hurt\w*|harm\w*|strangl\w*|drown\w*|dropp?\w*|throw\w*|chuck\w*|hitting|punch\w*|poison\w*"
+    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife))\b"
+)
+INTRUSIVE_DISTRESS = re.compile(
+    r"\b(?:horrif\w+|terrif\w+|scared|scares|scary|frighten\w*|petrified|panic\w*|sick|disgust\w*|monster"
+    r"|(?:hate|hated) (?:it|that|them|these|this|those)|makes no sense|(?:dont|do not) want (?:that|it)\b"
+    r"|never (?:want|wanted)|(?:would|could|id|i d) never|never (?:ever )?(?:do|act|hurt|harm|hit)"
+    r"|(?:not|never) something i want|no (?:anger|intent\w*|desire) behind|reassurance|confess\w*"
+    r"|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
+)
+
+#: Someone else's suicide or self-harm told (a friend's past, a colleague's husband,
+#: the news): not the patient's risk unless the message brings it to them.
+CONTEXT_OTHERS_ACT = re.compile(
+    r"\b(?:took (?:his|her|their) (?:own )?life|(?:killed|hanged|hung|shot|drowned) (?:himself|herself|themselves)"
+    r"|died by suicide|lost (?:him|her|them|(?:her|his|their|my) \w+) to suicide|(?:his|her|their) suicide"
+    r"|(?:he|she|they|hes|shes|mate|friend|cousin|brother|sister|uncle|aunt|flatmate|colleague|son|daughter|lad|girl)"
+    r" (?:\w+ )?(?:attempted|overdosed|tried to (?:kill|end))"
+    r"|(?:cuts?|cutting|cut up|harms?|harming|hurts?|hurting) (?:himself|herself|themselves)"
+    r"|(?:he|she|they) (?:\w+ )?(?:self ?harms?|used to self ?harm)|(?:someone|a man|a woman|a lad|a girl|a boy|a guy|a person)"
+    r" (?:\w+ )?(?:jumped|went under|threw (?:himself|herself))|(?:was|were|got) (?:stabbed|shot|murdered|killed)"
+    r"|(?:shes|hes|theyre|she is|he is|they are) (?:fine|ok|okay|well|happy|thriving|remarried|doing (?:well|great|fine|ok|better))"
+    r"(?: now)?)\b"
+)
+
+#: Someone else's story, round 7 additions: the news, a character, a lesson, or the
+#: patient's job (read with :data:`CONTEXT_MEDIA`).
+CONTEXT_STORY = re.compile(
+    r"\b(?:headlines?|(?:on|in) the (?:local )?(?:news|papers?|radio)|news (?:story|report|article)|coverage|an article"
+    r"|the inquest|the trial|jury|the verdict|court case|true crime"
+    r"|(?:the|a|my) (?:main )?character|the villain|the (?:hero|heroine|narrator|protagonist)|fan ?fic|the author"
+    r"|in the (?:story|game|show|series|film|movie|book|novel|play|poem)|the (?:song|lyrics|poem)|history (?:lesson|class)"
+    r"|in history|a level|gcse|sylvia plath|kurt cobain|thriller|superhero|marvel"
+    r"|(?:as a|im a|i am a|work as a|working as a|in my job as a|my job as a) (?:\w+ )?(?:officer|copper|vet|vet nurse"
+    r"|pharmacist|youth worker|care worker|support worker|volunteer|call handler|dispatcher|gp|psychologist|counsellor"
+    r"|therapist|firefighter|lifeguard|social worker|nurse|paramedic|teacher|doctor|carer|midwife)"
+    r"|in my (?:\w+ )?(?:job|role)\b|at work (?:today |yesterday |this week )?(?:a|one of|we had|i had)"
+    r"|(?:a|one of (?:my|our|the)) (?:pupils?|students?|residents?|clients?|service users?|prisoners?|callers?|regulars?)"
+    r"|safeguarding (?:lead|audit)|followed (?:the )?(?:\w+ )?(?:policy|procedure|protocol|plan)|passed it (?:on|to)"
+    r"|samaritans (?:training|shift)|on my wing|(?:at the|where i work|the) (?:chemist|pharmacy) where i work|debrief\w*)\b"
+)
+
+#: Everyday purposes, round 7 additions (read with :data:`CONTEXT_PURPOSE`).
+CONTEXT_PURPOSE_MORE = re.compile(
+    r"\b(?:bbq|barbecue|climbing (?:wall|rope)|abseil\w*|off grid|scrapyard|skateboard\w*|dye my hair|dying my hair"
+    r"|(?:cut|cutting) my hair|julienne|knife skills|cooking class|the moss|weeds|spiders|the baby is here|babys here"
+    r"|new baby|period (?:pain|cramps)|cramps|antihistamines?|vitamins|rehydration|weekly (?:pill )?box|rope swing"
+    r"|fishing|wallpaper|paper cut|the shard|the views?)\b"
+)
+
+#: A plan in words (round 7): a method or means, a place, a date or time, means
+#: gathered, letters or affairs, or intent. "Suicide plan or intent" is named only
+#: when the message says one of these; thoughts of being dead without them are
+#: ideation (:func:`clinical.risk.renamed_category`).
+PLAN_WORDS = re.compile(
+    r"\b(?:plan\w*|decided|decision|made my mind up|mind is made up|(?<!not )(?<!never )(?:going to|gonna)|intend\w*"
+    r"|ready|prepar\w*|(?:will|ill|i will|im) (?:do it|doing it|be gone|end it|go through)"
+    r"|(?<!not )(?<!never )(?<!wont )(?<!couldnt )(?<!wouldnt )(?:do it|doing it)|this is it|attempt\w*"
+    r"|tonight|tomorrow|this (?:weekend|week|friday|saturday|sunday|monday|tuesday|wednesday|thursday|time)"
+    r"|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|the \d+\w*)|the \d+(?:st|nd|rd|th)|date"
+    r"|when (?:everyones|everyone is|hes|shes|theyre|they are|the kids|no one|nobody)|once (?:the|my|i|its|everyone)"
+    r"|after (?:the|my|christmas|xmas|\w+s birthday|her birthday|his birthday|im gone|i go|next)|countdown|days? left"
+    r"|last (?:day|time|message|night|week|christmas|birthday|goodbye)|goodbyes?|letters?|notes? (?:for|to)"
+    r"|(?:wrote|written|writing|write) (?:to|letters?|notes?|goodbye)|(?:my|a|the) will\b(?! to)|affairs|giv(?:en|ing|e) (?:my |away |things|stuff)|wont (?:need|be needing|be here|be around)"
+    r"|(?:saved|saving|stockpil\w*|hoard\w*|collect\w*|counted|counting|gather\w*|hid|hidden|hide|stash\w*|bought|buying"
+    r"|ordered|got hold of|sharpened)|method|how (?:many|much|long|high|deep|far)|lethal|enough to|googled|searched|looked up"
+    r"|overdos\w*|od|took|taken|swallowed|tablets|pills|paracetamol|sertraline|insulin|meds|medication|ropes?|noose|hang\w*"
+    r"|ligature|belts?|cords?|cables?|jump\w*|bridges?|cliffs?|edge|ledge|roofs?|balcony|multi ?storey|car park|tracks?|trains?"
+    r"|platform|railway|level crossing|motorway|lorry|lorries|drown\w*|river|sea|canal|quarry|guns?|shotgun|shoot|knives|knife"
+    r"|blades?|razors?|exhaust|hose ?pipe|pipe|charcoal|carbon monoxide|gas|poison\w*|bleach|wrists?|in the boot|the woods"
+    r"|viaduct|reservoir|headland|beam|hook|knot|scarf|strap|neck|height|the flats|top floor|stairwell|envelopes?|cards?"
+    r"|funeral|cremation|service|arrangements|sorted|boxed|not long now|wont be long|soon|the day|the night|pick (?:a|the|my)"
+    r"|my moment|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|christmas|payday|june|july|winter))\b"
+)
+
+#: Self-harm in words, with no suicide word beside it: named self-harm, not a plan.
+#: Plan words said only to deny them: "no plan", "nothing planned" (read before :data:`PLAN_WORDS`).
+NO_PLAN = re.compile(
+    r"\b(?:no|not any|without (?:a|any)|havent (?:got|made) (?:a|any)|dont have (?:a|any)|never made (?:a|any)|nothing)"
+    r" (?:real |actual |specific |set )?(?:plans?|planned|intent\w*)\b"
+)
+
+#: Thoughts of being dead, or of wanting to be: ideation when no plan is said (round 7).
+IDEATION_WORDS = re.compile(
+    r"\b(?:wish|wishing|wished|pray\w*|hope (?:i|it|something|the)|want(?:ed)? to (?:die|be dead|disappear|not exist|not be here|stop existing)"
+    r"|(?:thoughts?|thinking|think|thought) (?:about|of) (?:dying|death|being dead|not being here|suicide|killing myself|ending it|not existing)"
+    r"|better off (?:dead|without me)|(?:not|never) (?:wake|waking) up|(?:dont|do not) want to (?:be here|live|exist|wake up|be alive|be around)"
+    r"|no point (?:in )?(?:living|being here|going on|carrying on)|tired of (?:living|being alive|existing|life|being)|cant go on"
+    r"|wouldnt (?:mind|care) if|if (?:i|something) (?:died|didnt wake|got hit)|disappear|not exist|suicidal (?:thoughts|feelings)"
+    r"|waiting to die|no plans?|nothing planned|not going to do anything|wont do anything|switched off|stop existing)\b"
+)
+
+SELF_HARM_WORDS = re.compile(
+    r"\b(?:cut|cuts|cutting|burn|burns|burnt|burned|burning|scratch\w*|bleed\w*|bled|blades?|razor|self ?harm\w*|sh"
+    r"|slic\w*|carv\w*|gouge\w*|stitch\w*|scars?"
+    r"|hit(?:ting)? myself|punch(?:ing|ed)? (?:myself|walls?)|bang(?:ing|ed)? my head|pick(?:ing|ed)? (?:my )?skin|bruis\w*)\b"
+)
+SUICIDE_WORDS = re.compile(
+    r"\b(?:die|dying|dead|death|suicid\w*|kill (?:myself|me)|end (?:it|my life|things)|not (?:be|being) here|overdos\w*|od"
+    r"|jump\w*|hang\w*|noose|rope|gone|goodbye|letters?|wont (?:be here|be around|wake)|wake up|bridge|tracks?|train)\b"
 )

@@ -12,7 +12,8 @@ The rules also say when they set risk words aside (negation, history, an
 idiom, someone else, a quotation: :func:`clinical.risk.false_alarm_reasons`),
 and since round 6 what in the whole message would dismiss it, risk word or not
 (a denial, resolved history, a worked exercise, someone else's story, an
-everyday purpose: :func:`clinical.risk.context_reasons`).
+everyday purpose: :func:`clinical.risk.context_reasons`; since round 7 also an
+intrusive thought the writer disowns and someone else's harm told).
 Then only a strong model score flags: those filters are what a clinician would
 use to dismiss the message, and the embedding cannot see them ("I'm not
 suicidal" sits next to "I'm suicidal" in the vector space).
@@ -46,6 +47,8 @@ from clinical.risk import (
     context_reasons,
     false_alarm_reasons,
     renamed_category,
+    says_a_plan,
+    unplanned_category,
 )
 
 __all__ = [
@@ -274,20 +277,18 @@ class RiskModel:
         if not confident:
             lean = self._urgent_lean(whole_risk, whole, text, part, truncated, source)
             if lean is not None:
-                cat_p = self.category.probabilities(lean)[0]
                 return Assessment(
                     risk=risk,
                     confident=True,
-                    category=renamed_category(Category(self.category.labels[int(np.argmax(cat_p))]), text),
+                    category=self._category(lean, text),
                     severity=Severity.URGENT,
                     trigger=trigger,
                 )
         sev_p = self.severity.probabilities(basis)[0]
-        cat_p = self.category.probabilities(basis)[0]
         return Assessment(
             risk=risk,
             confident=confident,
-            category=renamed_category(Category(self.category.labels[int(np.argmax(cat_p))]), text),
+            category=self._category(basis, text),
             severity=self._severity(sev_p),
             trigger=trigger,
             held_back=held_back,
@@ -320,6 +321,17 @@ class RiskModel:
             if not part_reasons(words, text, source):
                 return vec
         return None
+
+    def _category(self, vec: NDArray[np.float64], text: str) -> Category:
+        """The category head's choice, named as the words say (round 7): "suicide plan or
+        intent" only when the message says a method, means, place, date, letters or
+        intent (:func:`clinical.risk.says_a_plan`); wishing to be dead without them
+        is ideation, an act on the body self-harm. The severity is left as it is."""
+        cat_p = self.category.probabilities(vec)[0]
+        category = Category(self.category.labels[int(np.argmax(cat_p))])
+        if category is Category.SUICIDE_PLAN and text and not says_a_plan(text):
+            category = unplanned_category(text) or category
+        return renamed_category(category, text)
 
     def _p_urgent(self, vec: NDArray[np.float64]) -> float:
         labels = self.severity.labels

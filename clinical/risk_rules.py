@@ -910,9 +910,9 @@ RULES: tuple[Rule, ...] = (
         r"(?:about |of )?(?:hurting|killing|attacking|harming|stabbing) "
         r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)",
         scope="message",
-        veto=r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)",  # unwanted intrusive thoughts (OCD), not intent
+        veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)",  # unwanted intrusive thoughts (OCD), not intent
     ),
-    Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)", scope="message", veto=r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)"),
+    Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)", scope="message", veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)"),
     Rule(
         HO,
         M,
@@ -1416,7 +1416,7 @@ MACROS.update(
     }
 )
 
-_NOT_OCD = r"(?:ocd|intrusive|would never act|wouldnt act|never act on|wont act)"
+_NOT_OCD = r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act)"
 
 CONCEPT_RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- suicide: plan / means / finality

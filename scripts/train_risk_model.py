@@ -5,7 +5,8 @@
 Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
 risk_probe2, risk_train2, risk_probe3, risk_probe4, risk_train3, risk_probe5 and
 risk_train4 (.jsonl, named one by one: a new probe dropped in the folder is never
-read) plus everyday chat lines built below. P(risk) comes from a small ensemble of
+read) plus everyday chat lines built below. risk_train5 (round 7) is not trained on:
+with it, out-of-fold urgent recall fell 514 -> 510 of 557 (docs/risk-evaluation.md). P(risk) comes from a small ensemble of
 one-hidden-layer nets (NumPy, Adam); severity and category from logistic
 heads (the category head class-balanced, round 6). The bars (message, sentence, the stricter one for text where the rules
 set risk words aside, and the urgent lean: a lower bar when the severity head
@@ -65,7 +66,7 @@ SELECT_SETS = (
     "risk_probe5",
     "risk_train4",
 )
-# Named one by one: the unseen probe (risk_probe6) must never be picked up by a pattern.
+# Named one by one: the unseen probes (risk_probe6, risk_probe7) must never be picked up by a pattern.
 TRAIN_SETS = ("risk_eval", "risk_holdout", *SELECT_SETS)
 L2 = 1e-4
 # Out-of-fold precision on the selection sets. Round 5 biases toward urgent
@@ -317,6 +318,11 @@ def fmt(m: dict[str, tuple[int, int]]) -> str:
     return "  ".join(f"{k} {h / max(n, 1):.3f} ({h}/{n})" for k, (h, n) in m.items())
 
 
+# Round 7: never 1.01. A reason to hold the model back (a denial, history, an intrusive
+# thought, someone else's story) is read from words and is sometimes wrong ("my baby wont
+# wake up properly after his dad shook him" reads as a denial); a very confident score
+# still flags. Round 6's script, re-run, chose 1.01 and lost such urgent messages.
+VETOS = (0.8, 0.9, 0.95)
 LEANS = ((1.01, 1.01), *((u, p) for u in (0.3, 0.4, 0.5) for p in (0.5, 0.6, 0.7)))
 
 
@@ -334,7 +340,7 @@ def pick_bars(
     cap = ORDINARY_MAX * len(ordinary)
     for t in grid:
         for ds in (0.0, 0.1, 0.2):
-            for v in (0.8, 0.9, 0.95, 1.01):
+            for v in VETOS:
                 for urgent, lean in LEANS:
                     bars = Bars(float(t), float(min(t + ds, 0.99)), v, urgent, lean)
                     if bars.veto < bars.threshold or (urgent <= 1.0 and urgent >= t):

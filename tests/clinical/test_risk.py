@@ -16,8 +16,10 @@ from clinical.risk import (
     Source,
     false_alarm_reasons,
     renamed_category,
+    says_a_plan,
     screen_phq9_item9,
     screen_text,
+    unplanned_category,
 )
 from clinical.risk_report import (
     category_scores,
@@ -666,7 +668,7 @@ def test_round6_category_rename_leaves_adults_and_plans_alone() -> None:
         ("i'd never act on the rage, i just go quiet", "negation"),
         ("six years clean from self harm this month", "history"),
         ("balanced thought: one bad day does not make me a bad mum", "thought record"),
-        ("had the intrusive image of pushing someone off the platform again", "thought record"),
+        ("had the intrusive image of pushing someone off the platform again", "intrusive thought"),  # round 7: its own reason
         ("gad7 is 6 and i put 0 on the last phq question", "thought record"),
         ("the podcast about the nurse who harmed babies was hard to listen to", "topic"),
         ("see you thursday", "benign context"),  # booking the next session (was: no reason)
@@ -693,3 +695,133 @@ def test_round6_message_context_holds_back_the_model(text: str, reason: str) -> 
 )
 def test_round6_message_context_is_not_found_where_it_is_not(text: str) -> None:
     assert false_alarm_reasons(text) == ()
+
+
+# ---------------------------------------------------------------- round 7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the thought of shoving a stranger down the escalator pops into my head and i'm horrified",
+        "random image of stabbing my husband while i was peeling spuds, it makes me feel sick. why does my brain do this",
+        "what if i drop the baby over the banister. i would never, i love her, but the thought wont leave",
+        "my ocd has latched onto the kitchen knives again this week",
+        "keep getting flashes of pushing a stranger in front of the bus, i hate these thoughts, ive never hurt anyone",
+    ],
+)
+def test_round7_an_intrusive_thought_holds_back_the_model(text: str) -> None:
+    """An OCD-style thought of harm the writer is distressed by and disowns."""
+    assert not screen_text(text).is_risk
+    assert "intrusive thought" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i keep getting the intrusive thought to jump and tonight i stood on the platform edge meaning it",
+        "the thought of jumping pops up and ive started looking up the bridge times",
+        "its not the ocd. the thoughts of hurting him feel good and i know which pub he drinks in",
+        "the intrusive thoughts about killing myself arent scary anymore, they feel like a relief",
+        "everyone says its my ocd but i want to die and i think about it all day",
+        "the image of the knife used to horrify me, now ive got one under my pillow ready",
+        "i get intrusive thoughts of suicide every day and im scared of them",  # one's own death: ask
+        # an act told after the thought (review of round 7: both were held back)
+        "my ocd tells me i'll hurt my son but honestly i've been shaking him when he cries and i cant stop",
+        "my ocd says i'll hurt her but i hit her last night when she wouldnt stop crying",
+        "the thought of hitting my son pops up. i hit him yesterday and he had a bruise",
+        "intrusive thoughts about jumping but tonight i took all my tablets",
+    ],
+)
+def test_round7_an_intrusive_thought_yields_to_intent(text: str) -> None:
+    """A present plan, act or intent, or a thought that no longer frightens, is not held back."""
+    assert "intrusive thought" not in false_alarm_reasons(text)
+    assert "benign context" not in false_alarm_reasons(text)
+
+
+def test_round7_not_the_ocd_is_not_an_ocd_veto() -> None:
+    """"it's not like my ocd thoughts" no longer reads as the OCD veto of the harm rules."""
+    assert "benign context" not in false_alarm_reasons(
+        "its not the ocd. the thoughts of hurting him feel good and i know which pub he drinks in")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("my best mate attempted years ago at uni, shes doing great now", "someone else"),
+        ("a colleagues husband died by suicide and im organising the card", "someone else"),
+        ("the headlines about the stabbing are everywhere, i've stopped reading", "topic"),
+        ("the villain in the game tortures people, bit much", "topic"),
+        ("as a prison officer i found a lad who had cut up on the wing, it was dealt with", "topic"),
+        ("reading a thriller where the husband plots to poison his wife", "topic"),
+    ],
+)
+def test_round7_other_peoples_harm_holds_back_the_model(text: str, reason: str) -> None:
+    """Someone else's harm that needs no action: the news, a friend's past, a job, a character."""
+    assert reason in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "since my friend took her life i keep thinking she had the right idea and i should follow her",
+        "the news story about the man who jumped, i went to that bridge last night and climbed over the railing",
+        "as a nurse i know which meds would do it and ive been taking a few home each shift",
+        "as a teacher i reported her bruises twice and nothing happened, today she had a black eye",
+        "my cousin overdosed last year and im reading up on what he took",
+        "watched a film where the girl kills herself and i felt jealous of her",
+        "my brother killed himself in may and ive been working out how to do it the same way",
+        "my daughters dad hits her but shes ok",  # harm going on now is not someone else's past
+    ],
+)
+def test_round7_other_peoples_harm_yields_to_the_patients_own(text: str) -> None:
+    """The story brought to the patient's own risk, or harm that goes on, is not set aside."""
+    reasons = false_alarm_reasons(text)
+    assert "someone else" not in reasons and "topic" not in reasons, reasons
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("bought charcoal for the bbq on saturday", "benign context"),
+        ("took two paracetamol for my period cramps", "benign context"),
+    ],
+)
+def test_round7_everyday_purposes(text: str, reason: str) -> None:
+    assert not screen_text(text).is_risk
+    assert reason in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "giving my things away and calling it a declutter, really i dont want anyone to sort it after im gone",
+        "i tell everyone the tablets are for my back but ive been saving them up",
+        "bought rope, its not for the garden whatever i told my wife",
+    ],
+)
+def test_round7_an_everyday_purpose_given_as_a_cover_is_not_benign(text: str) -> None:
+    assert "benign context" not in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        ("ive got the pills ready for friday", True),
+        ("written letters to my kids, theyre in the drawer", True),
+        ("once the kids are back at school thats when", True),
+        ("i wont be needing the car after this week", True),
+        ("i just want to not exist anymore", False),
+        ("i feel like a burden, everyone would be better off", False),
+        ("im not going to do anything, i just think about being dead", False),
+    ],
+)
+def test_round7_a_plan_is_in_the_words(text: str, plan: bool) -> None:
+    assert says_a_plan(text) is plan
+
+
+def test_round7_what_an_unplanned_finding_is_named() -> None:
+    assert unplanned_category("cut deeper than usual last night, its the only thing that helps") is SH
+    assert unplanned_category("i feel like a burden, everyone would be better off dead") is SI
+    assert unplanned_category("i just want to disappear") is SI
+    assert unplanned_category("the hook in the hallway held my weight") is None  # an oblique plan keeps its name

