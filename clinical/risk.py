@@ -1058,7 +1058,8 @@ _PRESENT_INTENT_UNDENIED = re.compile(
 
 
 # "calling it a declutter, really i don't want anyone to sort it after i'm gone": an everyday
-# purpose given as a cover, or beside a plan, does not set the message aside (round 7).
+# purpose given as a cover, or beside a plan or words of one's own death ("since the new
+# baby arrived i think about not being here"), does not set the message aside (round 7).
 _COVER_STORY = re.compile(
     r"\b(?:not (?:really |actually )?for (?:a|an|any|the)|calling it|call it|pretend\w*|cover (?:story|for)"
     r"|(?:tell|told|telling) (?:everyone|them|people|my \w+)(?: that)? (?:its|it is|they are|theyre|the)"
@@ -1099,7 +1100,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_ENDING.search(low)
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
-    ) and not _COVER_STORY.search(low):
+    ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")

@@ -798,6 +798,9 @@ def test_round7_everyday_purposes(text: str, reason: str) -> None:
         "giving my things away and calling it a declutter, really i dont want anyone to sort it after im gone",
         "i tell everyone the tablets are for my back but ive been saving them up",
         "bought rope, its not for the garden whatever i told my wife",
+        # beside words of one's own death or a plan (review of round 7)
+        "since the new baby arrived i think about not being here",
+        "went up the car park for the views, i have a plan for friday",
     ],
 )
 def test_round7_an_everyday_purpose_given_as_a_cover_is_not_benign(text: str) -> None:
