@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -16,9 +17,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from chat_server import keys
 from chat_server.errors import ApiError
+from chat_server.live import DB_UNAVAILABLE
 from chat_server.storage import accounts
 from clinical.records import Role, User
 
+log = logging.getLogger(__name__)
 COOKIE = "cbt_session"
 FAILURE_WINDOW_S = 15 * 60
 MAX_DELAY_S = 300.0
@@ -80,6 +83,18 @@ def cookie_value(header: str, name: str) -> str | None:
         if eq and key.strip() == name:
             return value.strip().strip('"') or None
     return None
+
+
+async def authenticate_socket(request: web.Request) -> User | None:
+    """:func:`authenticate` for a WebSocket upgrade: if the database cannot be asked (it is
+    restarting), refuse with 503 and Retry-After, which the client retries, rather than
+    an error page and a traceback in the log."""
+    try:
+        return await authenticate(request)
+    except DB_UNAVAILABLE as e:
+        log.warning("database unavailable; socket refused", extra={"error": repr(e), "path": request.path})
+        raise web.HTTPServiceUnavailable(text="cannot check your login right now; retry in a moment",
+                                         headers={"Retry-After": "1"}) from None
 
 
 async def authenticate(request: web.Request) -> User | None:

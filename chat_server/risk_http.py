@@ -156,7 +156,7 @@ async def raise_risk(request: web.Request) -> web.Response:
 @routes.get("/ws/alerts")
 @long_lived
 async def alerts_socket(request: web.Request) -> web.StreamResponse:
-    user = await auth.authenticate(request)
+    user = await auth.authenticate_socket(request)
     ws = web.WebSocketResponse(heartbeat=20, compress=False)  # as chat_server.ws: no zlib per socket
     await ws.prepare(request)
     if user is None or user.role not in (Role.SUPERVISOR, Role.ADMIN):

@@ -77,7 +77,7 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     live = request.app[keys.LIVE]
     if not live.accepting:
         raise web.HTTPServiceUnavailable(text="server restarting; retry on another process", headers={"Retry-After": "1"})
-    user = await auth.authenticate(request)
+    user = await auth.authenticate_socket(request)
     # No per-socket heartbeat timers: Live._heartbeat pings quiet sockets and drops silent
     # ones in one sweep (aiohttp's re-arms two timers per socket on every frame received).
     # No permessage-deflate, though every browser asks for it: a zlib stream per socket
