@@ -432,10 +432,10 @@ _ACCIDENTAL = frozenset(
     }
 )
 # The themes of intrusive (OCD) thoughts: harm to oneself, to others, to a vulnerable adult
-# nearby. Not abuse of the patient or a child's safety, which no fear of one's own thoughts explains.
-_INTRUSIVE_THEMES = frozenset(
-    {Category.SUICIDAL_IDEATION, Category.SUICIDE_PLAN, Category.HARM_TO_OTHERS, Category.SAFEGUARDING_ADULT}
-)
+# nearby. Not abuse of the patient or a child's safety, which no fear of one's own thoughts
+# explains; nor a plan or means the rules found ("intrusive thoughts again. also i've got 40
+# co-codamol in my drawer for when i'm ready": a stockpile is not a thought).
+_INTRUSIVE_THEMES = frozenset({Category.SUICIDAL_IDEATION, Category.HARM_TO_OTHERS, Category.SAFEGUARDING_ADULT})
 _PSEUDO_NEG = tuple(p.split() for p in lex.PSEUDO_NEGATION_PHRASES)
 _NEG_SCOPE = 6
 _EXPLICIT_FIRST = lex.FIRST_PERSON | {"my"}
@@ -970,6 +970,8 @@ _OWN_RISK = re.compile(
     r"|used to (?:horrify|scare|frighten|terrify|upset)"
     r"|(?:got|have|has|keep|kept) (?:one|a knife|the knife|it|them) (?:\w+ ){0,3}(?:ready|under my pillow|by (?:my|the) bed)"
     r"|stood (?:on|at|by) the (?:\w+ )?(?:edge|platform|railing|ledge)"
+    r"|(?:my|a|the) way out|(?:going|go|heading|drive|driving) (?:up |down |out )?there (?:tonight|tomorrow|later|now|this)"
+    r"|(?:made me|makes me|i) (?:realise|realize|see|think) (?:thats|that is|its|it is|it could be) (?:me|my|what i|how i)"
     r")\b"
 )
 # ... and for someone else's story, that it goes on and needs someone to act.

@@ -739,6 +739,25 @@ def test_round7_an_intrusive_thought_yields_to_intent(text: str) -> None:
     assert "benign context" not in false_alarm_reasons(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # review of round 7: a plan or means the rules find is not a thought (round 6 caught it)
+        "intrusive thoughts again. also i've got 40 co-codamol in my drawer for when i'm ready",
+        "my ocd is bad this week and ive saved up 30 of my tablets",
+    ],
+)
+def test_round7_an_intrusive_thought_never_sets_aside_a_plan(text: str) -> None:
+    result = screen_text(text)
+    assert result.is_risk and result.category is Category.SUICIDE_PLAN
+
+
+def test_round7_a_story_brought_home_is_not_someone_elses() -> None:
+    """Missed by rounds 6 and 7 until the review: the story is the patient's way out."""
+    text = "the news story about the bridge jumper made me realise thats my way out, im going there tonight"
+    assert "topic" not in false_alarm_reasons(text)
+
+
 def test_round7_not_the_ocd_is_not_an_ocd_veto() -> None:
     """"it's not like my ocd thoughts" no longer reads as the OCD veto of the harm rules."""
     assert "benign context" not in false_alarm_reasons(
