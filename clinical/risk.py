@@ -1069,6 +1069,15 @@ _COVER_STORY = re.compile(
     r"|(?:a|my|the) plan|decided|made my mind up|for when im ready|its not for)\b"
 )
 
+# The patient's own risk told beside an everyday purpose ("rope swing for the kids is up. i
+# tested it with my own weight and thought how easy it would be"). Narrower than _OWN_RISK,
+# whose "bought ... rope" is the purpose itself ("bought rope for the tyre swing").
+_BESIDE_A_PURPOSE = re.compile(
+    r"\b(?:how easy it (?:would|d) be|(?:tested|testing|tried) it (?:with|on) (?:my|me)|kill(?:ing)? myself"
+    r"|end(?:ing)? (?:it all|my life|myself)|(?:cut|cutting|burn|burning|hurt|hurting|harm|harming) myself"
+    r"|(?:im|i am|i feel|feeling) (?:so |really )?suicidal|(?:my|the) way out)\b"
+)
+
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
 _CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
 
@@ -1102,7 +1111,8 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_ENDING.search(low)
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
-    ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)):
+    ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
+               or _BESIDE_A_PURPOSE.search(low)):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")

@@ -820,6 +820,7 @@ def test_round7_everyday_purposes(text: str, reason: str) -> None:
         # beside words of one's own death or a plan (review of round 7)
         "since the new baby arrived i think about not being here",
         "went up the car park for the views, i have a plan for friday",
+        "rope swing for the kids is up. i tested it with my own weight and thought how easy it would be",
     ],
 )
 def test_round7_an_everyday_purpose_given_as_a_cover_is_not_benign(text: str) -> None:
