@@ -114,15 +114,8 @@ class Screener:
         return out
 
 
-_default: list[Screener] = []
-_default_lock = threading.Lock()
-
-
 def screen(text: str, source: Source = Source.SESSION) -> Screening:
     """Screen one piece of patient text with the whole screener (rules and model).
 
-    The first call loads the model (seconds); later calls reuse it."""
-    with _default_lock:
-        if not _default:
-            _default.append(Screener())
-    return _default[0].screen(text, source)
+    The first call loads the model (seconds); later calls reuse it (:func:`_load`)."""
+    return Screener().screen(text, source)

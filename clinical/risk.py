@@ -1014,8 +1014,7 @@ def _someone_elses_story(low: str) -> bool:
 def _someone_elses_act(low: str) -> bool:
     """Someone else's suicide, self-harm or injury told, with no risk of the patient's own
     beside it (round 7): "my best mate attempted years ago, she's a gp now"."""
-    return bool(lex.CONTEXT_OTHERS_ACT.search(low)) and not (
-        _OWN_RISK.search(low) or _CLOSE_TO_HOME.search(low) or _GOES_ON.search(low) or _PRESENT_INTENT.search(low))
+    return bool(lex.CONTEXT_OTHERS_ACT.search(low)) and not _brought_home(low)
 
 
 def _intrusive_thought(low: str) -> bool:

@@ -572,6 +572,9 @@ def test_ordinary_lookalikes_of_oblique_plans_are_clear(text: str) -> None:
         ("this homework is killing me", "idiom"),
         ("the form asked if i had thoughts of ending my life and i put no", "question answered no"),
         ("hot thought: 'i want to die'. rated it 60, evidence against: i got up and went out", "thought record"),
+        # round 7's everyday purposes
+        ("bought charcoal for the bbq on saturday", "benign context"),
+        ("took two paracetamol for my period cramps", "benign context"),
     ],
 )
 def test_false_alarm_reasons_name_the_filter(text: str, reason: str) -> None:
@@ -797,18 +800,6 @@ def test_round7_other_peoples_harm_yields_to_the_patients_own(text: str) -> None
     """The story brought to the patient's own risk, or harm that goes on, is not set aside."""
     reasons = false_alarm_reasons(text)
     assert "someone else" not in reasons and "topic" not in reasons, reasons
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("bought charcoal for the bbq on saturday", "benign context"),
-        ("took two paracetamol for my period cramps", "benign context"),
-    ],
-)
-def test_round7_everyday_purposes(text: str, reason: str) -> None:
-    assert not screen_text(text).is_risk
-    assert reason in false_alarm_reasons(text)
 
 
 @pytest.mark.parametrize(
