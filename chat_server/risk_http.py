@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from chat_server import alerting, auth, keys
+from chat_server import alerting, auth, handshake, keys
 from chat_server.api import path_id
 from chat_server.errors import ApiError, long_lived, parse_body
 from chat_server.risk_live import alert_json
@@ -159,6 +159,7 @@ async def alerts_socket(request: web.Request) -> web.StreamResponse:
     user = await auth.authenticate_socket(request)
     ws = web.WebSocketResponse(heartbeat=20, compress=False)  # as chat_server.ws: no zlib per socket
     await ws.prepare(request)
+    handshake.shed(request)
     if user is None or user.role not in (Role.SUPERVISOR, Role.ADMIN):
         await ws.send_str(json.dumps({"type": "error", "code": "forbidden", "message": "supervisors only"}))
         await ws.close(code=4003, message=b"supervisors only")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from aiohttp import WSMsgType, web
 
-from chat_server import auth, keys, metrics
+from chat_server import auth, handshake, keys, metrics
 from chat_server.errors import long_lived
 from chat_server.live import DB_UNAVAILABLE, Live, ms
 from chat_server.protocol import (
@@ -90,6 +90,7 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
         compress=False,
     )
     await ws.prepare(request)
+    handshake.shed(request)
     codec = codec_for_subprotocol(ws.ws_protocol)
     if user is None:
         data = encode(Error(ErrorCode.UNAUTHORIZED, "log in first; your token is missing, expired or revoked"), codec)
