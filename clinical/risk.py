@@ -230,6 +230,8 @@ def _tokenise(text: str) -> list[_Tok]:
             toks.append(_Tok(",", s, e, "comma"))
         elif raw in lex.LAUGH_EMOJI:
             toks.append(_Tok("lol", s, e, "word"))
+        elif raw in lex.EMOJI_WORDS:
+            toks.append(_Tok(lex.EMOJI_WORDS[raw], s, e, "word"))
     return toks
 
 
@@ -461,6 +463,8 @@ def _negated(doc: _Doc, a: int, b: int) -> bool:
         if toks[k].norm not in lex.NEGATION_CUES or _is_pseudo_negation(doc, k):
             continue
         between = [t.norm for t in toks[k + 1 : a]]
+        if _own_object_before_break(doc, k, a):
+            continue
         crosses_subject = any(w in lex.FIRST_PERSON or w in {"he", "she", "they"} for w in between)
         after = between[0] if between else ""
         if crosses_subject and after not in lex.COGNITIVE_VERBS and after not in {"that", "like"}:
@@ -484,6 +488,21 @@ def _negated(doc: _Doc, a: int, b: int) -> bool:
             break
         if toks[k].kind == "comma" and k + 1 < len(toks):
             return toks[k + 1].norm in _DENIALS
+    return False
+
+
+def _own_object_before_break(doc: _Doc, k: int, a: int) -> bool:
+    """The negation at ``k`` has its own object, then a colon or ", and" starts something new
+    before ``a`` (round 8): "not eating, not sleeping, and the thought of ending it is there all
+    day", "asking for me, not an essay: how many paracetamol does it take"."""
+    toks = doc.toks
+    for j in range(k + 2, a):
+        if toks[j].kind != "comma":
+            continue
+        char = doc.text[toks[j].start]
+        nxt = toks[j + 1].norm if j + 1 < len(toks) else ""
+        if char == ":" or (char == "," and nxt in {"and", "but", "so", "then"}):
+            return True
     return False
 
 
@@ -523,6 +542,8 @@ def _other_subject(doc: _Doc, a: int, b: int, source: Source) -> bool:
         return False
     patient = lex.MANUAL_PATIENT_WORDS if source is Source.MANUAL else frozenset()
     for k in range(a - 1, doc.clause[a] - 1, -1):
+        if doc.toks[k].kind == "comma" and doc.text[doc.toks[k].start] == ":":
+            return False  # round 8: "asking for me, not an essay: how many ..." - what follows is said now
         w = doc.toks[k].norm
         if w in lex.FIRST_PERSON or w in patient:
             return False
@@ -593,7 +614,32 @@ def _asked_and_denied(doc: _Doc, a: int) -> bool:
     before = doc.words(doc.sentence[a], a)
     if not lex.QUESTION_FRAME.search(before):
         return False
-    return bool(lex.DENIAL_ANSWER.search(doc.words(a, len(doc.toks))))
+    after = doc.words(a, len(doc.toks))
+    denial = lex.DENIAL_ANSWER.search(after)
+    # round 8: "... no, i lied, it's every day" is not an answer of no
+    return denial is not None and not _TAKEN_BACK.search(after, denial.end())
+
+
+_TAKEN_BACK = re.compile(
+    r"\b(?:but|lied|lie|lying|honest|truth|actually|really|yes|every|most|still|not true)\b"
+)
+
+
+def _general_question(doc: _Doc, a: int, b: int) -> bool:
+    """A risk word as the subject of a general question, not the patient's experience
+    (round 8): "what's the difference between self harm and suicide", "what does 'passive
+    suicidal ideation' actually mean". Only these two shapes, with nobody in between:
+    "what does it mean if i self harm every night" is the patient's own."""
+    before = doc.words(max(doc.sentence[a], a - 6), a)
+    after = doc.words(b, min(doc.sentence_end(a), b + 4))
+    if _DIFFERENCE.search(before):
+        return True
+    return bool(_WHAT_DOES.search(before) and _MEANS.match(after))
+
+
+_DIFFERENCE = re.compile(r"(?:^| )difference (?:is )?between(?: \")?$")
+_WHAT_DOES = re.compile(r"(?:^| )what (?:does|do|is)(?: the (?:word|term|phrase))?(?: \")?(?: (?!(?:i|im|my|me)\b)\w+){0,2}$")
+_MEANS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,2}(?:\" )?(?:actually |really |even )?mean\b")
 
 
 def _topic_not_experience(doc: _Doc, a: int, b: int) -> bool:
@@ -615,12 +661,16 @@ def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str |
         return "idiom"
     if c.veto is not None:
         lo, hi = _scope(doc, c, a)
-        if c.veto.search(doc.norm, doc.offsets[lo], _end_offset(doc, hi)):
+        if (c.veto.search(doc.norm, doc.offsets[lo], _end_offset(doc, hi))
+                and not (_COVER_FOR_RULES.search(doc.norm) or _WITH_THE_MEANS.search(doc.norm))):
             return "benign context"
     if c.category in _INTRUSIVE_THEMES and doc.intrusive_thought():
         return "intrusive thought"  # "the thought of pushing someone onto the tracks pops up, i'm horrified"
     if _topic_not_experience(doc, a, b):
         return "topic"
+    if (c.category in _PERSONAL and _general_question(doc, a, b)
+            and not (_OWN_RISK.search(doc.norm) or _ASKING_FOR_ME.search(doc.norm))):
+        return "hypothetical"
     if c.category not in _SELF_DIRECTED and doc.someone_elses_story():
         return "topic"  # "watched a documentary about county lines", a programme about scams
     if _asked_and_denied(doc, a):
@@ -712,6 +762,8 @@ _GATE_TOKEN = re.compile(r"[^\s.,;:?()\[\]\"“”/…]+")
 
 @lru_cache(maxsize=65536)
 def _risky_word(raw: str) -> bool:
+    if any(ch in lex.EMOJI_WORDS for ch in raw):
+        return True  # round 8: "💊💊💊" is a word to the rules
     for part in raw.split("-"):
         if not part:
             continue
@@ -891,6 +943,7 @@ FALSE_ALARM_REASONS = frozenset(
         "someone else's words",
         "thought record",
         "intrusive thought",
+        "low mood",
     }
 )
 
@@ -972,6 +1025,9 @@ _OWN_RISK = re.compile(
     r"|stood (?:on|at|by) the (?:\w+ )?(?:edge|platform|railing|ledge)"
     r"|(?:my|a|the) way out|(?:going|go|heading|drive|driving) (?:up |down |out )?there (?:tonight|tomorrow|later|now|this)"
     r"|(?:made me|makes me|i) (?:realise|realize|see|think) (?:thats|that is|its|it is|it could be) (?:me|my|what i|how i)"
+    r"|(?:doing|did|do) what (?:the song|it|she|he|they) (?:says|said)|(?:when|after|once) im gone"
+    r"|picked it for|so close to the same|(?:like|as) (?:she|he|they) did|my own (?:tapes|note|letter)|what i want"
+    r"|(?:isnt|not) (?:a )?fear|i get why"
     r")\b"
 )
 # ... and for someone else's story, that it goes on and needs someone to act.
@@ -986,7 +1042,9 @@ _CLOSE_TO_HOME = re.compile(
     r"|(?:doing|does|did) (?:the )?same (?:thing )?to (?:me|us|my|our)"
     r"|(?:realis|realiz|recognis|recogniz)e[sd]? (?:that )?(?:my|our|me|i|we|its|this is)"
     r"|(?:sounds|sounded|looks|looked) (?:just )?like (?:my|our|me|us|what)"
-    r"|(?:thats|that is|its|it is) (?:exactly )?(?:what|how) (?:my|our|he|she|they) )"
+    r"|(?:thats|that is|its|it is) (?:exactly )?(?:what|how) (?:my|our|he|she|they) "
+    r"|(?:thats|that is|is) (?:exactly )?my (?:stepdad|dad|mum|husband|wife|partner|boyfriend|girlfriend|brother|sister"
+    r"|uncle|son|daughter|house|life|family)\b|(?:did|does|do) (?:exactly )?that to me)"
 )
 
 
@@ -1076,6 +1134,29 @@ _BESIDE_A_PURPOSE = re.compile(
     r"|end(?:ing)? (?:it all|my life|myself)|(?:cut|cutting|burn|burning|hurt|hurting|harm|harming) myself"
     r"|(?:im|i am|i feel|feeling) (?:so |really )?suicidal|(?:my|the) way out)\b"
 )
+# A wish to be dead, which no everyday or medical purpose explains (round 8 review): "on the
+# waiting list for months, honestly i'd rather not wake up". Round 6's _OWN_DEATH without
+# its plan words; never the denials that IDEATION_WORDS also holds for naming.
+_WISH_TO_DIE = re.compile(
+    r"\b(?:(?:want|wanted|wanting|wish|wishing|rather|prefer to) (?:to )?(?:just )?(?:die|be dead|disappear|not exist|not be here"
+    r"|not wake up|stop existing|go to sleep and not)|(?:thoughts?|thinking|think|thought) (?:about|of) (?:dying|death|being dead"
+    r"|not being here|suicide|killing myself|ending it|not existing)|better off (?:dead|without me)|(?:never|not) wak(?:e|ing) up"
+    r"|(?:dont|do not) want to (?:be here|live|exist|wake up|be alive|be around|go on)|no point (?:in )?(?:living|being here"
+    r"|going on|carrying on|me being here)|tired of (?:living|being alive|existing|life)|cant (?:go on|hold on|keep going|do this any ?more)"
+    r"|wouldnt (?:mind|care) if (?:i|it)|waiting to die)\b"
+)
+
+
+# Being with the means, which no everyday purpose told elsewhere in the message explains
+# (round 8 review): "went fishing, then sat in the car with the pills for an hour", "was
+# hanging the washing then sat in the garage with the rope". Read by the message context
+# and by the rules' benign-use vetoes.
+_WITH_THE_MEANS = re.compile(
+    r"\b(?:(?:sat|sitting|sit|stood|standing|lay|lying|parked|waited|waiting) (?:\w+ ){0,5}with (?:the|a|my|some|all the"
+    r"|all my) (?:\w+ )?(?:rope|pills|tablets|blades?|razors?|knife|belt|cord|cable|ligature|hosepipe)"
+    r"|(?:counted|counting|lined|lining|laid|laying) (?:them |it )?(?:out|up) (?:\w+ ){0,2}(?:pills|tablets|blades?|razors?)"
+    r"|(?:counted|counting|lined up|laid out) (?:the|my|all|all the|all my|\d+) (?:\w+ )?(?:pills|tablets|blades?|razors?))\b"
+)
 
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.
 _CONTRAST = re.compile(r"\b(?:but|though|although|however|except|yet)\b")
@@ -1096,7 +1177,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         out.append("negation")
     if lex.CONTEXT_HISTORY.search(low) and not _STILL_GOING.search(low) and not present:
         out.append("history")
-    if lex.CONTEXT_EXERCISE.search(low):
+    if lex.CONTEXT_EXERCISE.search(low) and not _worked_on_now(low):
         out.append("thought record")
     if _intrusive_thought(low):
         out.append("intrusive thought")
@@ -1111,13 +1192,71 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
     ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
-               or _BESIDE_A_PURPOSE.search(low)):
+               or _BESIDE_A_PURPOSE.search(low) or _COVER_FOR_RULES.search(low) or _WITH_THE_MEANS.search(low)
+               or _WISH_TO_DIE.search(low)):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")
     if lex.CONTEXT_IDIOM.search(low):
         out.append("idiom")
+    if lex.CONTEXT_LOW_MOOD.search(low) and not _darker_than_low_mood(low):
+        out.append("low mood")
+    if lex.CONTEXT_QUESTION.search(low) and not (_own_risk_told(low) or _ASKING_FOR_ME.search(low)):
+        out.append("hypothetical")
     return tuple(out)
+
+
+def _darker_than_low_mood(low: str) -> bool:
+    """Low mood that says more (round 8): any word of death, harm, means, a plan, a place,
+    a time or a goodbye ("i've been so fed up lately and i've started giving my stuff
+    away", "bone tired of being a person, i'd like to be switched off")."""
+    return bool(lex.RISK_BESIDE_MOOD.search(low) or _own_risk_told(low) or lex.IDEATION_WORDS.search(low)
+                or lex.SUICIDE_WORDS.search(low) or lex.SELF_HARM_WORDS.search(low)
+                or lex.PLAN_WORDS.search(lex.NO_PLAN.sub(" ", low)) or _OWN_DEATH.search(low))
+
+
+def _own_risk_told(low: str) -> bool:
+    """The patient's own present risk anywhere in the message (round 8): what every
+    round-8 hold-back (low mood, a general question, a worksheet) yields to."""
+    return bool(_OWN_RISK.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _BESIDE_A_PURPOSE.search(low)
+                or _ACTED_ON_SOMEONE.search(low) or _COVER_FOR_RULES.search(low))
+
+
+def _worked_on_now(low: str) -> bool:
+    """A worksheet or form that carries present risk (round 8): an item answered above 0
+    ("question 9 i put a 3"), or a plan, an act or intent told beside it ("... evidence
+    against: none. i'm going back tonight")."""
+    return bool(lex.SCREEN_POSITIVE.search(low) or _own_risk_told(low) or _WORKSHEET_HOME.search(low))
+
+
+_WORKSHEET_HOME = re.compile(
+    r"\b(?:going back|tonight|(?:pills|tablets|rope|it|them) ready|letters|wont be here|stood (?:at|on|by)"
+    r"|working out|the timing|(?:believe|believed) it completely|still 100|100 ?%|cant find (?:one|any)"
+    r"|couldnt (?:fill|find|think of)|stopped doing|(?:i|he|she) broke my|i deserve|been (?:hitting|cutting|burning)"
+    r"|(?:cut|cutting) (?:twice|again|deeper)|should just die)\b"
+)
+
+# A question asked for oneself (round 8): "asking for me, not an essay", "because i have".
+_ASKING_FOR_ME = re.compile(
+    r"\b(?:asking for me|(?:its|it is|this is) (?:about )?me\b|because (?:i|ive|im|id) (?:have|am|do|did|been|nearly|want)"
+    r"|because i have|i need to know|i nearly|(?:im|i am|ive been) thinking (?:of|about) (?:doing|it|taking|stopping)"
+    r"|(?:every|most) (?:single )?(?:day|night|evening)|want it to be|(?:hes|shes|theyve|he has|she has) done it"
+    r"|all week|every (?:week|time)|on purpose|tonight)\b"
+)
+
+# An everyday purpose told as a cover, read by the rules' vetoes too (round 8): "giving my
+# clothes to the charity shop because i won't be needing them", "told the man it was for the
+# garden. it isn't". Narrower than _COVER_STORY ("decided to give my old clothes to the
+# charity shop" is still the charity shop).
+_COVER_FOR_RULES = re.compile(
+    r"\b(?:(?:because|cos|since|as) (?:i )?wont be needing|(?:when|after|once) im gone"
+    r"|(?:it was|its|it is|they were|theyre|they are) for [\w .,]{1,40}?(?:it|they) (?:isnt|arent|wasnt|werent|is not|are not)\b"
+    r"|(?:told|tell|telling) (?:the|a|my|his|her) \w+ (?:it was|its|it is|they were|theyre) for [\w ]{1,30}(?:but|really)"
+    r"|calling it|cover (?:story|for)|know what (?:im|i am) saving|saving them for|whole (?:packet|box|bottle)|finally do it"
+    r"|(?:made|tied) a noose|(?:thatd|that would|it would|itd|would it|it will|it could) hold (?:me|my weight)"
+    r"|thinking (?:about|of) taking (?:the )?(?:whole|all|them all|the lot|lots|loads|every)"
+    r"|without telling (?:the |my )?(?:gp|doctor|anyone|nobody|psychiatrist|nurse))\b"
+)
 
 
 def screen_phq9_item9(score: int) -> Screening:

@@ -183,6 +183,23 @@ EXPANSIONS: dict[str, tuple[str, ...]] = {
 #: Emoji that mark a message as a joke.
 LAUGH_EMOJI = frozenset("😂🤣😆😅🙃😜😝")
 
+#: Emoji that stand for a means, a place or an act, read as their word by the rules
+#: (round 8: "took the lot 💊😴 night", "bridge tonight 🌉 ⚰️"). Not 💀, which people
+#: laugh with.
+EMOJI_WORDS: dict[str, str] = {
+    "💊": "pills",
+    "🔪": "knife",
+    "🩸": "blood",
+    "⚰": "coffin",
+    "🪦": "grave",
+    "🌉": "bridge",
+    "🚆": "train",
+    "🚂": "train",
+    "🚄": "train",
+    "🪢": "rope",
+    "🔫": "gun",
+}
+
 #: Distinctive words that are worth correcting when misspelt by one edit.
 FUZZY_VOCAB: tuple[str, ...] = (
     "suicide",
@@ -516,12 +533,12 @@ QUOTE_AFTER_OTHER = re.compile(
 #: the exercise's material, not a disclosure.
 THOUGHT_LABEL = re.compile(
     r"\b(?:thought|thoughts|hot thought|automatic thought|negative thought|nat|belief|"
-    r"prediction|predicted|thinking trap|cognitive distortion)\b"
+    r"prediction|predicted|thinking trap|cognitive distortion|column \d|(?:the|my) (?:record|worksheet|sheet))\b"
 )
 THOUGHT_WORK = re.compile(
     r"\b(?:evidence (?:for|against)|belief \d+|believed? (?:it )?\d+|rated|re ?rated|\d+ ?%|"
     r"\d+ percent|alternative|balanced|challeng\w*|reframe\w*|thought record|"
-    r"then (?:crossed|laughed))\b"
+    r"then (?:crossed|laughed)|reading it back|read it back)\b"
 )
 
 #: Before an act phrase: the patient wants / thinks about it, not did it.
@@ -570,7 +587,8 @@ DESIRE = frozenset(
 #: A screening question quoted back: "you asked if ...", "the PHQ asks about ...".
 QUESTION_FRAME = re.compile(
     r"\b(?:asked (?:me )?(?:if|whether|about)|asks (?:me )?(?:if|whether|about)|"
-    r"ask (?:me )?(?:if|whether|about)|question (?:about|on|if)|questionnaire|phq|form asks|"
+    r"ask (?:me )?(?:if|whether|about)|(?:question|item) (?:(?:9|nine|\d+) )?(?:about|on|if|asks)|questionnaire|phq|form asks|"
+    r"asked (?:\w+ ){1,5}(?:if|whether)|"
     r"asking (?:me )?(?:if|whether|about))\b"
 )
 #: ...answered no.
@@ -578,7 +596,10 @@ DENIAL_ANSWER = re.compile(
     r"\b(?:no i (?:havent|dont|have not|do not|wasnt|am not)|no , i (?:havent|dont|wasnt)|"
     r"i (?:put|scored|ticked|said|answered) (?:a )?(?:0|zero|no|not at all|never)|"
     r"answer (?:is|was) (?:still )?no|(?:and|so) i said no|(?:no|nope) , never|"
-    r"(?:\. |, )(?:no|nope|never)(?: ,| \.|$))"
+    r"(?:honestly|definitely|genuinely|still) no\b)"
+    # round 8: "... thoughts of suicide. no, none" ("\b" before "\." never matched after a space)
+    r"|(?:\. |, |: )(?:(?:honestly|definitely|genuinely) )?(?:no|nope|never|none)(?: ,| \.|$)"
+    r"|\. i (?:wasnt|havent|hadnt|dont|didnt|have not|was not|am not)\b"
 )
 
 #: A risk noun used as a topic: "self harm awareness", "suicide prevention".
@@ -602,6 +623,13 @@ TOPIC_NOUNS = frozenset(
         "research",
         "week",
         "day",
+        # round 8: "the self harm bits were so hard to read"
+        "bits",
+        "scenes",
+        "scene",
+        "storyline",
+        "chapters",
+        "chapter",
     }
 )
 
@@ -799,7 +827,9 @@ CONTEXT_DENIAL = re.compile(
     r"|never (?:once )?(?:laid|raised|put) a (?:hand|finger)"
     r"|(?:im|i am|i was) not (?:suicidal|going to do anything|planning anything|at risk)"
     r"|not (?:thinking|thought) (?:of|about) (?:ending|killing|hurting|harming)"
-    r"|i dont want to die)\b"
+    r"|i dont want to die"
+    r"|(?:suicide|dying|death|killing myself|ending it|ending my life) (?:isnt|is not|never|doesnt|does not) (?:something|anything"
+    r"|cross|crosses|enter|enters)(?: (?:that |i )?(?:crosses|want|would|consider))?)\b"
 )
 
 #: Resolved history: an age or a span of years back, a milestone since.
@@ -819,7 +849,9 @@ CONTEXT_EXERCISE = re.compile(
     r"|belief (?:dropped|went|fell|down|now)|abc sheet|defusion|having the thought that"
     r"|behavioural experiment|catastrophi\w+|thinking trap|distortions?|mind reading|all or nothing"
     r"|phq ?9?|gad ?7|core ?10|item 9|question 9|screening (?:form|questions?)|risk (?:questions|screen)"
-    r"|(?:put|answered|ticked|scored|circled) (?:a )?(?:0|zero|no|never|not at all)\b)"
+    r"|(?:put|answered|ticked|scored|circled) (?:a )?(?:0|zero|no|never|not at all)\b"
+    r"|thought record|hot thought|automatic thought|worry tree|downward arrow|safety plan (?:homework|sheet|worksheet)"
+    r"|(?:activity|mood|thought) diary|formulation|coping card|maintaining cycle|column \d|worksheet)"
 )
 
 #: Someone else's story: media, teaching, a job that meets risk.
@@ -888,7 +920,9 @@ CONTEXT_CARE = re.compile(
     r"|(?:meds|medication|tablets|pills|sertraline|citalopram|mirtazapine|fluoxetine|antidepressants?) (?:are|is|seem to be|seems to be|have been|has been) (?:working|helping|kicking in)"
     r"|helping (?:with )?my (?:sleep|mood|anxiety)|sleeping (?:a bit |loads |much |)better|sleep is better|tapering|weaning off"
     r"|with my (?:gp|doctors?)s? (?:support|help|advice)|(?:the )?urge passed|(?:it|that|this) (?:really |)helped|helps a bit"
-    r"|im getting through it|not giving up|tomorrows a new (?:one|day)|proud of myself|small win)\b"
+    r"|im getting through it|not giving up|tomorrows a new (?:one|day)|proud of myself|small win"
+    r"|side effects?|waiting list|(?:after|since) (?:his|her|my|the) (?:op|operation|fall)"
+    r"|locked away from|blood pressure|pain clinic|diabetic|(?:the|a) dog (?:bit|bite)|consultant says|dosing error)\b"
 )
 
 #: Booking the next session or signing off until it: "see you at 3", "same time next
@@ -912,7 +946,7 @@ INTRUSIVE_NAMED = re.compile(
     r"\b(?:intrusive|ocd|pure ?o|erp|exposure (?:work|therapy|task|homework|today|hierarchy|step)|call of the void"
     r"|high place (?:thing|phenomenon)|harm (?:thoughts|ocd)|ego ?dystonic|the anxiety talking"
     r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
-    r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever)\b"
+    r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever|ocds)\b"
 )
 INTRUSIVE_THOUGHT = re.compile(
     r"\b(?:what if i (?:\w+ ){0,2}(?:push|pushed|stab|hurt|harm|jump|drop|swerve|snap|lose control|poison\w*|strangle"
@@ -923,14 +957,15 @@ INTRUSIVE_THOUGHT = re.compile(
     r"|(?:out of|from) nowhere|(?:my )?brain (?:keeps )?(?:shows?|showing|throws?|throwing|gives?|giving|is testing) me"
     r"|(?:thoughts?|images?|pictures?|flash(?:es)?|picturing|pictured|imagin\w+|seeing myself) (?:of |about )?(?:\w+ ){0,3}"
     r"(?:push\w*|stab\w*|hurt\w*|harm\w*|strangl\w*|drown\w*|dropp?\w*|throw\w*|chuck\w*|hitting|punch\w*|poison\w*"
-    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife))\b"
+    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife)"
+    r"|(?:think|thought|voice says|voice saying) just (?:step|jump|push|swerve|grab|let go|lean))\b"
 )
 INTRUSIVE_DISTRESS = re.compile(
     r"\b(?:horrif\w+|terrif\w+|scared|scares|scary|frighten\w*|petrified|panic\w*|sick|disgust\w*|monster"
     r"|(?:hate|hated) (?:it|that|them|these|this|those)|makes no sense|(?:dont|do not) want (?:that|it)\b"
     r"|never (?:want|wanted)|(?:would|could|id|i d) never|never (?:ever )?(?:do|act|hurt|harm|hit)"
     r"|(?:not|never) something i want|no (?:anger|intent\w*|desire) behind|reassurance|confess\w*"
-    r"|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
+    r"|i know i (?:wont|wouldnt|never)|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
 )
 
 #: Someone else's suicide or self-harm told (a friend's past, a colleague's husband,
@@ -954,7 +989,8 @@ CONTEXT_STORY = re.compile(
     r"|the inquest|the trial|jury|the verdict|court case|true crime"
     r"|(?:the|a|my) (?:main )?character|the villain|the (?:hero|heroine|narrator|protagonist)|fan ?fic|the author"
     r"|in the (?:story|game|show|series|film|movie|book|novel|play|poem)|the (?:song|lyrics|poem)|history (?:lesson|class)"
-    r"|in history|a level|gcse|sylvia plath|kurt cobain|thriller|superhero|marvel"
+    r"|in history|a levels?|gcse|sylvia plath|kurt cobain|thriller|superhero|marvel"
+    r"|karaoke|on repeat|album|book club|(?:radio|radio 4) drama|the poem|finished (?:a|the) (?:book|novel)"
     r"|(?:as a|im a|i am a|work as a|working as a|in my job as a|my job as a) (?:\w+ )?(?:officer|copper|vet|vet nurse"
     r"|pharmacist|youth worker|care worker|support worker|volunteer|call handler|dispatcher|gp|psychologist|counsellor"
     r"|therapist|firefighter|lifeguard|social worker|nurse|paramedic|teacher|doctor|carer|midwife)"
@@ -969,7 +1005,9 @@ CONTEXT_PURPOSE_MORE = re.compile(
     r"\b(?:bbq|barbecue|climbing (?:wall|rope)|abseil\w*|off grid|scrapyard|skateboard\w*|dye my hair|dying my hair"
     r"|(?:cut|cutting) my hair|julienne|knife skills|cooking class|the moss|weeds|spiders|the baby is here|babys here"
     r"|new baby|period (?:pain|cramps)|cramps|antihistamines?|vitamins|rehydration|weekly (?:pill )?box|rope swing"
-    r"|fishing|wallpaper|paper cut|the shard|the views?)\b"
+    r"|fishing|wallpaper|paper cut|the shard|the views?"
+    r"|tomatoes|onions|the veg|garden waste|incinerator|bonfire|hanging (?:pictures|the washing|out the washing|curtains|a shelf)"
+    r"|(?:in|from) (?:his|her|their) will|clove hitch|dinghy|sailing|(?:person|someone) on the line)\b"
 )
 
 #: A plan in words (round 7): a method or means, a place, a date or time, means
@@ -1022,4 +1060,61 @@ SELF_HARM_WORDS = re.compile(
 SUICIDE_WORDS = re.compile(
     r"\b(?:die|dying|dead|death|suicid\w*|kill (?:myself|me)|end (?:it|my life|things)|not (?:be|being) here|overdos\w*|od"
     r"|jump\w*|hang\w*|noose|rope|gone|goodbye|letters?|wont (?:be here|be around|wake)|wake up|bridge|tracks?|train)\b"
+)
+
+
+# ---------------------------------------------------------------- message context (round 8)
+
+#: Everyday low mood: fed up, flat, tired, lonely, crying, a rubbish week. It is what most
+#: patients in CBT for depression say; on its own it is not risk (round 8). Read with
+#: :data:`RISK_BESIDE_MOOD`: any word of death, harm, a plan or a goodbye beside it wins.
+CONTEXT_LOW_MOOD = re.compile(
+    r"\b(?:(?:feel|feels|feeling|felt|im|i am|ive been|been|bit|so|pretty|really|quite|a bit|all|just) (?:a bit |so |really "
+    r"|pretty |quite |very |dead |proper |bit )?(?:flat|low|down|empty|numb|grey|miserable|rubbish|rotten|sad|blue|lonely|meh"
+    r"|gloomy|glum|tearful|worthless|hopeless)|fed up|knackered|shattered|miserable|sick of (?:feeling|it|this|the|being)"
+    r"|tired of (?:feeling|the|this|it|being tired)|lost my (?:spark|mojo|motivation)|cant be bothered|a chore"
+    r"|under the (?:duvet|covers|blanket)|no energy|heavy feeling|bad day|rubbish (?:week|day)|one of those days|low ebb"
+    r"|in a rut|down in the dumps|(?:my )?mood (?:has |is |was )?(?:dipped|low|down|rubbish)|everything feels (?:grey|pointless|flat|heavy)"
+    r"|(?:i|ive|i have|i was|been|keep|kept|i keep) (?:been )?(?:crying|cried)|(?:had|having) a (?:proper )?wobble|the dread"
+    r"|(?:sunday|monday) (?:night )?(?:dread|blues))\b"
+)
+
+#: Words that make low mood, a question, a worksheet or a story the patient's own risk:
+#: death, harm, means, a plan, a goodbye, things given away (round 8). Broad on purpose:
+#: a hold-back that yields too often costs a false alarm; one that yields too seldom, a miss.
+RISK_BESIDE_MOOD = re.compile(
+    r"\b(?:die|died|dying|dead|death|suicid\w*|kill\w*|end (?:it|things|my life|myself)|ending (?:it|things|my life)"
+    r"|not (?:be|being) (?:here|around)|(?:not|never) (?:wake|waking)|better off without|burden|disappear|funeral"
+    r"|no point (?:in )?(?:living|being here|going on|carrying on|me being)|cant go on"
+    r"|wont be (?:here|around|needing|a problem)|giv(?:e|ing|en) (?:\w+ ){0,3}(?:away|stuff|things)|stockpil\w*"
+    r"|sav(?:e|ed|ing) (?:up )?(?:my |the |them|it)|goodbye|letters?|notes? (?:for|to)|passwords|affairs|(?:my|a) will\b"
+    r"|last (?:message|time|one|night on)|overdos\w*|tablets|pills|paracetamol|rope|noose|blade|razor|knife|bridge"
+    r"|platform|edge|cliff|jump\w*|hang\w*|cut(?:ting)? (?:my|myself)|scratch\w*|burn\w* (?:my|myself)|bleed\w*|bled"
+    r"|self ?harm\w*|hurt\w* (?:my|me|myself|him|her|them)|on purpose|hoping something|lucky (?:them|him|her)|be me"
+    r"|decided|plan\w*|tonight|ready|(?:every|most) (?:day|night|evening)s?|all day|again|wake up"
+    r"|sleep (?:forever|and not)|everyone would|hit\w*|hits|abus\w*|(?:scared|afraid) of (?:him|her|them)"
+    r"|alive|carry on|carrying on|go on|no future|(?:a|any) way (?:forward|out)|done pretending|pretending|cancel\w*"
+    r"|gave|given|(?:shak\w*|shook) (?:him|her|them|the|my|our|his)|slap\w*|smack\w*|push\w*|grab\w*|shout\w* at (?:me|the)|neglect\w*"
+    r"|(?:left|leaves|leave) (?:\w+ ){0,3}(?:alone|on (?:their|his|her) own)|hungry|no food|lock\w*|nappy|unsafe)\b"
+)
+
+#: A question about risk in general, asked for a friend, a course, an essay or how the
+#: service works (round 8): "if someone tells you they're suicidal do you have to tell
+#: their gp?", "what's the difference between self harm and suicide?", "we had a first
+#: aid course". Read with the patient's own risk (:func:`clinical.risk.context_reasons`).
+CONTEXT_QUESTION = re.compile(
+    r"\b(?:if (?:someone|somebody|a (?:client|patient|friend|person))|do you (?:get|have to|ever|see)"
+    r"|would you (?:have to|ring|tell|call|report)|what happens if|what (?:do|would|should) (?:you|we|people) (?:do|say)"
+    r"|difference between|what (?:does|do|is) (?:\w+ ){0,4}(?:mean|stand for)|is it (?:true|normal|safe|common) (?:that|to|for)"
+    r"|for (?:my|an|the|a) (?:\w+ ){0,2}(?:essay|assignment|dissertation|module|exam)|first aid|pshe|asking for a friend"
+    r"|(?:im|i am) training (?:to be|as)|how do (?:i|you) (?:know|talk|help|support|tell)|would it be (?:a )?safeguarding"
+    r"|where would i ring|want the number saved|came up in (?:a|the) (?:book|lecture|class|training))\b"
+)
+
+#: A screening item answered above 0, or the answer taken back (round 8): a form is the
+#: patient's own answer, not an exercise, when it says yes.
+SCREEN_POSITIVE = re.compile(
+    r"\b(?:(?:put|scored|ticked|circled|answered|gave it|said) (?:a )?(?:1|2|3|one|two|three|yes|several days"
+    r"|more than half|nearly every day)|(?:was|is|its) (?:a )?[123]\b|lied|didnt want you to see"
+    r"|the real answer|(?:every|most) (?:day|days|night|nights|evening)|crept back|meant it|yes)\b"
 )

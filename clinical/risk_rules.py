@@ -517,6 +517,12 @@ RULES: tuple[Rule, ...] = (
         r"was not|were not|died|had died|wasnt here|left|disappeared|was gone|were gone|am gone|"
         r"didnt exist|never existed)|when im gone|with me gone|with me dead)",
     ),
+    # Round 8: a screening item on death or self-harm answered above 0, told in words
+    # ("question 9 i put a 3 because i do think about it every day"). PHQ-9 item 9 above 0
+    # is itself a risk signal; 2 or 3 is urgent, as in clinical.risk.screen_phq9_item9.
+    Rule(SI, U, r"<ITEMSAID> (?:a |it a |it )?(?:2|3|two|three|more than half(?: the days)?|nearly every day)\b",
+         also=(r"<ITEM9>",), scope="sentence"),
+    Rule(SI, H, r"<ITEMSAID> (?:a |it a |it )?(?:1|one|several days)\b", also=(r"<ITEM9>",), scope="sentence"),
     Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
     Rule(
         SI,
@@ -1342,6 +1348,12 @@ MACROS.update(
             r"what (?:its|it is|theyre|they are) for|to do it with|use it on <MYSELF>|"
             r"use them on <MYSELF>|tied|tying|tie it|have (?:it|them) ready|got (?:it|them) ready|"
             r"picked|chosen|chose|hidden|hid|keep them|keeping them|definitely)"
+        ),
+        "ITEMSAID": r"(?:put|scored|score|ticked|circled|answered|gave it|marked|chose|picked|was|is|its)",
+        "ITEM9": (
+            r"(?:question|item|q|number) (?:9|nine)|q9|item9|(?:better|best) off dead|(?:hurting|harming) (?:yourself|myself)"
+            r"|thoughts? (?:of|about) (?:death|dying|self harm|suicide|being dead|hurting)"
+            r"|the (?:suicide|self harm|dead|death) (?:one|question|bit)"
         ),
         "PRESENT": (
             r"(?:walked|walk|walking|went|go|going|stood|standing|stand|sat|sitting|drove|drive|"

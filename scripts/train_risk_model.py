@@ -6,7 +6,10 @@ Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
 risk_probe2, risk_train2, risk_probe3, risk_probe4, risk_train3, risk_probe5 and
 risk_train4 (.jsonl, named one by one: a new probe dropped in the folder is never
 read) plus everyday chat lines built below. risk_train5 (round 7) is not trained on:
-with it, out-of-fold urgent recall fell 514 -> 510 of 557 (docs/risk-evaluation.md). P(risk) comes from a small ensemble of
+with it, out-of-fold urgent recall fell 514 -> 510 of 557 (docs/risk-evaluation.md). Nor is
+risk_train6 (round 8): with train5 and train6, or train6 alone, at the bars this script
+chooses, urgent recall fell to 513 of 557 (high 578 and 585 of 611); at round 6's bars
+train6 alone kept 514 and 582 but flagged 15 more hard negatives. P(risk) comes from a small ensemble of
 one-hidden-layer nets (NumPy, Adam); severity and category from logistic
 heads (the category head class-balanced, round 6). The bars (message, sentence, the stricter one for text where the rules
 set risk words aside, and the urgent lean: a lower bar when the severity head
@@ -66,7 +69,8 @@ SELECT_SETS = (
     "risk_probe5",
     "risk_train4",
 )
-# Named one by one: the unseen probes (risk_probe6, risk_probe7) must never be picked up by a pattern.
+# Named one by one: the unseen probes (risk_probe6, risk_probe7, risk_probe8) must never be picked up by a pattern.
+# risk_train5 and risk_train6 are labelled but not trained on (docstring).
 TRAIN_SETS = ("risk_eval", "risk_holdout", *SELECT_SETS)
 L2 = 1e-4
 # Out-of-fold precision on the selection sets. Round 5 biases toward urgent

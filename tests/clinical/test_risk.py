@@ -839,3 +839,253 @@ def test_round7_what_an_unplanned_finding_is_named() -> None:
     assert unplanned_category("i feel like a burden, everyone would be better off dead") is SI
     assert unplanned_category("i just want to disappear") is SI
     assert unplanned_category("the hook in the hallway held my weight") is None  # an oblique plan keeps its name
+
+
+# ---------------------------------------------------------------- round 8
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "so fed up with the rain and being stuck indoors, i just want it to be spring",
+        "i'm knackered and miserable, work was relentless and nobody said thank you",
+        "my mood has dipped since the clocks went back, it's dark when i leave and dark when i get home",
+        "the kids were up all night teething, im shattered",
+        "bit down in the dumps, weather innit",
+    ],
+)
+def test_round8_everyday_low_mood_holds_back_the_model(text: str) -> None:
+    """Low mood with no word of death, harm, means, a plan or a goodbye is not risk."""
+    assert not screen_text(text).is_risk
+    assert "low mood" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i've been so fed up lately and i've started giving my stuff away",
+        "feeling flat and numb. i scratched my arms till they bled last night just to feel something",
+        "im so lonely since moving here that some nights i think about just not being here anymore",
+        "so tired of being tired. sorted the passwords and left a note for my brother where to find them",
+        "bone tired of being a person, id like to be switched off",
+        "feeling worthless after the appraisal. i've been stockpiling my pills since",
+        # a word that is not a mood: the flat (a home), how low the fence is, the barrier is down
+        "i've got the charcoal, just need a day when the flat is empty",
+        "been back to the viaduct three evenings running, measured how low the fence is with my hand",
+        "ive been timing how long the level crossing barrier is down",
+    ],
+)
+def test_round8_low_mood_yields_to_risk_told_beside_it(text: str) -> None:
+    assert "low mood" not in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if someone tells you they're suicidal do you have to tell their gp? asking because of my confidentiality worries",
+        "what happens if i say something worrying in a session, do you ring the police?",
+        "do you get many people who want to hurt themselves? i bet it's hard to hear",
+        "for my psychology essay, why do men die by suicide more than women?",
+    ],
+)
+def test_round8_a_general_question_holds_back_the_model(text: str) -> None:
+    assert not screen_text(text).is_risk
+    assert "hypothetical" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "asking for me, not an essay: how many paracetamol does it take to actually do it",
+        "how long would it take to bleed out from the wrist? i need to know tonight",
+        "would it be a safeguarding issue if my partner locks me in when he goes to work? he's done it all week",
+        "what would happen if i stopped taking my insulin? i'm thinking of doing it on purpose",
+    ],
+)
+def test_round8_a_question_asked_for_oneself_is_not_general(text: str) -> None:
+    assert "hypothetical" not in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my friend asked me what the difference is between self harm and suicide, i didnt know what to say",
+        "what does 'passive suicidal ideation' actually mean? it came up in a book",
+    ],
+)
+def test_round8_a_risk_word_as_the_subject_of_a_question_is_not_a_disclosure(text: str) -> None:
+    assert_clear(text)
+    assert "hypothetical" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("what's the difference between self harm and suicide? i'm asking because i've been doing one", SH),
+        ("what does it mean if i self harm every night", SH),
+        ("what does my self harm mean", SH),
+    ],
+)
+def test_round8_a_question_about_ones_own_risk_still_flags(text: str, category: Category) -> None:
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "worry tree homework done. most of my worries were hypothetical so i let them go",
+        "we did the downward arrow. i got to 'if i fail i'll be alone forever' and then we looked at the evidence",
+        "column 3 of the record says 'i can't go on like this' but reading it back it's about the commute",
+    ],
+)
+def test_round8_worksheets_hold_back_the_model(text: str) -> None:
+    assert not screen_text(text).is_risk
+    assert "thought record" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thought record: alone on the bridge last night. thought 'just jump'. belief 90%. i'm going back tonight",
+        "hot thought: 'they'd be better off without me'. balanced thought: i can't find one. i've got the pills ready",
+        "behavioural experiment was meant to be going out. instead i stood at the station edge for an hour working out the timing",
+        "phq9 item nine was a 1 this time, it's crept back in a couple of days",
+        "gad7 is 6 and on the last phq question i put a 2",
+    ],
+)
+def test_round8_a_worksheet_that_carries_present_risk_is_not_held_back(text: str) -> None:
+    assert "thought record" not in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("question 9 i put a 3 because i do think about it every day", Severity.URGENT),
+        ("the bit on the form about being better off dead, i ticked more than half the days this week", Severity.URGENT),
+        ("phq9 item nine was a 1 this time, it's crept back in a couple of days", Severity.HIGH),
+    ],
+)
+def test_round8_a_screening_item_answered_above_0_is_risk(text: str, severity: Severity) -> None:
+    """PHQ-9 item 9 above 0 is itself a risk signal, told in words too (as screen_phq9_item9)."""
+    assert_flag(text, SI, severity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "phq 9 was 14 today, i scored 3 on sleep and 2 on appetite",
+        "item 9, the dead or hurting yourself one, zero from me again this fortnight",
+        "you asked if i've had thoughts of suicide. no, none, it's more that i'm exhausted",
+        "they asked at the a&e triage if i was having thoughts of self harm. i wasn't, i'd just sprained my ankle",
+        "question 9 about being better off dead, i put 0 again",
+    ],
+)
+def test_round8_a_screening_item_answered_0_is_not_risk(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "they asked if i'd had thoughts of suicide. no, i lied, it's every day",
+        "the nurse asked if i was having thoughts of self harm. i wasn't honest, i cut every night",
+    ],
+)
+def test_round8_an_answer_taken_back_is_not_a_no(text: str) -> None:
+    assert screen_text(text).is_risk
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("low ebb. not eating, not sleeping, and the thought of ending it is there all day now", SI),
+        ("i'm giving my clothes to the charity shop because i won't be needing them", SP),
+    ],
+)
+def test_round8_a_negation_or_an_everyday_purpose_does_not_reach_past_what_it_is_about(
+    text: str, category: Category
+) -> None:
+    """"not eating, not sleeping, and ..." negates the eating, not the thought of ending it;
+    the charity shop is a cover when "i won't be needing them" is the reason."""
+    assert_flag(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not, and never have been, suicidal",
+        "gave my old clothes to the charity shop",
+        "suicide isnt something that crosses my mind, its more that i feel flat",
+    ],
+)
+def test_round8_denials_and_purposes_still_set_aside(text: str) -> None:
+    assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "co-codamol for my back, i've got 3 boxes now and i know what i'm saving them for",
+        "bought a length of rope from the hardware shop, told the man it was for the garden. it isn't",
+        "practising knots for the boat course and i made a noose instead. kept it in my bag",
+        "the gp upped my dose but honestly i'm thinking about taking the whole packet",
+        "tapering off my meds without telling the gp because i want to feel bad enough to finally do it",
+    ],
+)
+def test_round8_an_everyday_purpose_yields_to_a_cover(text: str) -> None:
+    assert "benign context" not in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bought rope for the garden, it isnt long enough",
+        "bought paracetamol for my headache, its not really helping",
+        "gave my old clothes to the charity shop, i won't be needing them in the new job",
+    ],
+)
+def test_round8_a_cover_is_told_not_guessed(text: str) -> None:
+    """A purpose stays a purpose unless the message says it is not the purpose."""
+    assert not screen_text(text).is_risk
+    assert "benign context" in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("i had to have stitches after the dog bit me, 8 of them", "benign context"),
+        ("the hospital have put me on a waiting list for the scan, should be about 6 weeks", "benign context"),
+        ("got the big kitchen knife sharpened at the market, it goes through tomatoes like butter now", "benign context"),
+        ("the train was delayed because of a person on the line, took me three hours to get home", "benign context"),
+        ("karaoke last night, i murdered 'i will survive'", "topic"),
+        ("finished a little life last night and sobbed. the self harm bits were so hard to read", "topic"),
+        ("the ocd's latest trick is making me think i might poison the kids' packed lunches. i know i won't",
+         "intrusive thought"),
+        ("sometimes near the edge of the platform i think 'just step'. i step back and hold the bench. it frightens me",
+         "intrusive thought"),
+    ],
+)
+def test_round8_medical_talk_songs_and_intrusive_thoughts_hold_back_the_model(text: str, reason: str) -> None:
+    assert not screen_text(text).is_risk
+    assert reason in false_alarm_reasons(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "listening to 'hurt' on repeat and doing what the song says, with a razor",
+        "that podcast about the stepdad, that's my stepdad. he still comes into my room",
+        "watched 13 reasons why again on repeat and started recording my own tapes",
+        "the voice saying 'just step' isn't a fear any more, it's what i want",
+        "kind of wish the scan had come back bad, then id have a way out nobody could blame me for",
+    ],
+)
+def test_round8_a_song_a_story_or_a_thought_brought_home_is_not_held_back(text: str) -> None:
+    reasons = false_alarm_reasons(text)
+    assert not {"topic", "someone else", "intrusive thought", "benign context"} & set(reasons), reasons
+
+
+def test_round8_emoji_are_read_as_their_words() -> None:
+    assert_flag("took 20 💊 and some vodka, bye", SP)
+    assert_clear("chopping veg for the stew 🔪🥕 smells amazing")
+    assert_clear("took my meds 💊 👍")

