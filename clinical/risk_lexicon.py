@@ -311,6 +311,16 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "stopped taking",
     "stopped answering",
     "stopped caring",
+    # round 8 review: reassurance or secrecy before a disclosure, not a denial of it
+    # ("don't worry it was only a small overdose", "don't tell anyone but i cut again")
+    "dont worry",
+    "dont panic",
+    "dont freak out",
+    "dont be mad",
+    "dont be cross",
+    "dont be angry",
+    "dont judge me",
+    "dont tell",
 )
 
 #: Verbs after which a negation reaches into a following "i ..." clause
@@ -478,8 +488,9 @@ HYPOTHETICAL = re.compile(
 #: Distant-past markers: a risk phrase in the same clause is history.
 HISTORY = re.compile(
     r"\b(?:used to|use to|years ago|year ago|months ago|a long time ago|long ago|ages ago|"
-    r"when i was (?:younger|young|little|a (?:kid|child|teen|teenager|student)|at (?:school|uni|"
-    r"college)|\d+)|as a (?:kid|child|teen|teenager|student)|in my (?:teens|twenties|20s|30s)|"
+    r"when (?:i was|we were) (?:younger|young|little|small|a (?:kid|child|teen|teenager|student)|kids|children|teens"
+    r"|teenagers|at (?:school|uni|college)|\d+)|as (?:a (?:kid|child|teen|teenager|student)|kids|children)"
+    r"|in my (?:teens|twenties|20s|30s)|"
     r"growing up|back in|in the past|last year|in (?:19|20)\d\d|at uni|at school|"
     r"for (?:\w+ )?(?:years|months)|in (?:\w+ )?(?:years|months)|been (?:\w+ )?(?:years|months|ages) since|"
     r"since (?:i was|uni|school|college|\d)|(?:free|clean) (?:for|of|since)|behind me|"

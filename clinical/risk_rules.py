@@ -281,6 +281,9 @@ RULES: tuple[Rule, ...] = (
         r"(?:of )?(?:my |the |of my |his |her )?(?:\w+s )?<DRUG>",
     ),
     Rule(SP, U, r"(?:taken|took|have taken|just took|had|done) (?:an |a )?overdose"),
+    # Minimised (round 8 review): "i took a small overdose", "it was only a little overdose"
+    Rule(SP, U, r"(?:taken|took|have taken|just took|had|done|it was|was only|was just) (?:only |just )?(?:an |a )"
+         r"(?:small|little|tiny|minor|mini|quick|silly|stupid|half|baby) overdose"),
     Rule(SP, U, r"overdosed"),
     Rule(
         SP,
@@ -1191,6 +1194,11 @@ RULES: tuple[Rule, ...] = (
         r"<W5>(?:me|threaten|threatening|now)",
     ),
     Rule(DA, U, r"(?:<PERP>) <W3><HITME> me <W3>(?:right now|now|still here)"),
+    # "us" at home (round 8 review): "mum only hits us with the belt when we're really bad".
+    # A parent hurting "us" is a child's home; a partner hurting "us", the patient's.
+    Rule(SC, H, r"(?:my |our )?(?:dad|father|mum|mother|stepdad|step dad|stepmum|step mum|mums boyfriend|dads girlfriend)"
+         r" <W3><HITME> us\b", veto=r"pillow"),
+    Rule(DA, H, r"(?:my )?<PARTNER> <W3><HITME> us\b", veto=r"pillow"),
     Rule(
         DA,
         H,
@@ -1964,11 +1972,13 @@ CONCEPT_RULES: tuple[Rule, ...] = (
             r"before i go|when im gone|after im gone|last (?:time|message|chance|thing)|"
             r"(?:please )?dont blame|not your fault|you did your best|for trying|you tried|"
             r"one last|wont (?:see|hear from|be around|be here)|cant do this any ?more|"
-            r"i love you all|forgive me|for good|forever|im sorry",
+            r"i love you all|forgive me|for good|forever|im sorry|"
+            # round 8 review: "i won't need next week's appointment. thank you for everything"
+            r"wont (?:need|be needing|be coming to|make it to) (?:\w+ ){0,2}(?:appointment|session)s?",
         ),
         scope="message",
         veto=r"<BENIGNUSE>|moving|move to|new job|leaving do|retir\w*|graduat\w*|"
-        r"finish\w* (?:therapy|treatment|sessions?)|discharg\w*|better|see you|next week|"
+        r"finish\w* (?:therapy|treatment|sessions?)|discharg\w*|better|see you|(?<!need )(?<!needing )(?<!to )next week|"
         r"till next|until next|last session|party|airport|flight|emigrat\w*",
     ),
     Rule(

@@ -1089,3 +1089,39 @@ def test_round8_emoji_are_read_as_their_words() -> None:
     assert_flag("took 20 💊 and some vodka, bye", SP)
     assert_clear("chopping veg for the stew 🔪🥕 smells amazing")
     assert_clear("took my meds 💊 👍")
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "severity"),
+    [
+        ("don't worry it was only a small overdose", SP, U),
+        ("i took a small overdose last night", SP, U),
+        ("don't tell anyone but i cut again last night", SH, None),
+        ("mum only hits us with the belt when we're really bad", SC, H),
+        ("my husband hits us when he's been drinking", DA, H),
+        ("i won't need next week's appointment. thank you for everything", SP, U),
+        ("when we were kids dad hit us and now he hits my little brother", SC, H),
+    ],
+)
+def test_round8_review_minimised_and_plural_disclosures(text: str, category: Category, severity: Severity | None) -> None:
+    """Minimised ("only a small overdose"), reassured or secret ("don't worry", "don't tell
+    anyone" are not denials), told of "us" at home, a goodbye that gives up the next
+    appointment: all flag. Round 8 missed each."""
+    assert_flag(text, category, severity)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't worry, i'm not suicidal",
+        "dont panic, i'm not going to hurt myself",
+        "my mum hits us with pillows in a pillow fight",
+        "dad used to hit us when we were kids, he's 80 now and we get on",
+        "my dad hit us when we were little, he's a different man now",
+        "the film was about a small overdose",
+        "i won't need next week's session, i feel so much better, thank you for everything",
+        "won't make it to next week's appointment, on holiday. thanks for everything so far!",
+    ],
+)
+def test_round8_review_reassurance_still_denies_and_history_stays_history(text: str) -> None:
+    assert_clear(text)
