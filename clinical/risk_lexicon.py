@@ -321,6 +321,14 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "dont be angry",
     "dont judge me",
     "dont tell",
+    # "i'd be lying if i said i hadn't thought about it": the denial is the lie
+    "lying if i said i hadnt",
+    "lying if i said i havent",
+    "lying if i said i didnt",
+    "lying if i said i dont",
+    "lying if i said i wasnt",
+    "lying if i said it hadnt",
+    "lying if i said it doesnt",
 )
 
 #: Verbs after which a negation reaches into a following "i ..." clause

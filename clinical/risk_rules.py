@@ -146,7 +146,8 @@ MACROS: dict[str, str] = {
         r"smash|glass|knife|slash|burn|run over|do in|get|sort out|deal with)"
     ),
     "VULN": (
-        r"(?:dementia|alzheimers|learning disability|learning disabilities|disabled|disability|"
+        r"(?:dementia|alzheimers|learning disability|learning disabilities|learning difficulty|learning difficulties|"
+        r"disabled|disability|"
         r"autism|autistic|wheelchair|care home|nursing home|supported living|day centre|"
         r"carer|carers|elderly|frail|housebound|bedbound|pension|benefits|"
         r"gran|granny|grandma|nan|nana|grandad|grandpa|i am [6-9]\d|im [6-9]\d|"
@@ -527,6 +528,10 @@ RULES: tuple[Rule, ...] = (
          also=(r"<ITEM9>",), scope="sentence"),
     Rule(SI, H, r"<ITEMSAID> (?:a |it a |it )?(?:1|one|several days)\b", also=(r"<ITEM9>",), scope="sentence"),
     Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
+    # Envying the dead (round 8 review): "i envy people who die in accidents"
+    Rule(SI, H, r"(?:envy|envied|jealous of) (?:people|those|anyone|someone|the ones|folk) (?:who|that) (?:\w+ )?"
+         r"(?:die|died|dies|pass away|passed away|dont wake up|didnt wake up|get to die|get to go)",
+         veto=r"films?|movies?|books?|novels?|songs?|stories|story|characters?|shows?|tv"),
     Rule(
         SI,
         H,
@@ -1085,10 +1090,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         SA,
         H,
-        r"(?:takes|taking|took|taken|stealing|steals|stole|stolen|spends|spending|spent|"
-        r"controls|controlling|has control of|keeps|keeping|uses|using) "
+        r"(?:take|takes|taking|took|taken|steal|stealing|steals|stole|stolen|spend|spends|spending|spent|"
+        r"control|controls|controlling|has control of|keep|keeps|keeping|uses|using) "
         r"<W3>(?:money|pension|benefits|bank card|savings|cards|purse|wallet)",
         context="vuln",
+        veto=r"himself|herself|themselves|independently",  # "takes his benefits to the bank himself now"
     ),
     Rule(
         SA,

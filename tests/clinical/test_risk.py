@@ -1101,6 +1101,9 @@ def test_round8_emoji_are_read_as_their_words() -> None:
         ("my husband hits us when he's been drinking", DA, H),
         ("i won't need next week's appointment. thank you for everything", SP, U),
         ("when we were kids dad hit us and now he hits my little brother", SC, H),
+        ("my brother has learning difficulties and his 'mates' take his benefits every week", SA, H),
+        ("i'd be lying if i said i hadn't thought about not being here", SI, H),
+        ("i envy people who die in accidents", SI, H),
     ],
 )
 def test_round8_review_minimised_and_plural_disclosures(text: str, category: Category, severity: Severity | None) -> None:
@@ -1121,6 +1124,9 @@ def test_round8_review_minimised_and_plural_disclosures(text: str, category: Cat
         "the film was about a small overdose",
         "i won't need next week's session, i feel so much better, thank you for everything",
         "won't make it to next week's appointment, on holiday. thanks for everything so far!",
+        "my brother with learning difficulties takes his benefits to the bank himself now, proud of him",
+        "jealous of people who die young in films, romantic nonsense",
+        "i'd be lying if i said i didn't enjoy the holiday",
     ],
 )
 def test_round8_review_reassurance_still_denies_and_history_stays_history(text: str) -> None:
