@@ -1134,9 +1134,9 @@ _BESIDE_A_PURPOSE = re.compile(
     r"|end(?:ing)? (?:it all|my life|myself)|(?:cut|cutting|burn|burning|hurt|hurting|harm|harming) myself"
     r"|(?:im|i am|i feel|feeling) (?:so |really )?suicidal|(?:my|the) way out)\b"
 )
-# A wish to be dead, which no everyday or medical purpose explains (round 8 review): "on the
-# waiting list for months, honestly i'd rather not wake up". Round 6's _OWN_DEATH without
-# its plan words; never the denials that IDEATION_WORDS also holds for naming.
+# A wish to be dead, which no everyday or medical purpose explains (round 8 review): "side
+# effects are grim and honestly i can't go on like this" (_OWN_DEATH has no "can't go on").
+# Never the denials that IDEATION_WORDS also holds for naming.
 _WISH_TO_DIE = re.compile(
     r"\b(?:(?:want|wanted|wanting|wish|wishing|rather|prefer to) (?:to )?(?:just )?(?:die|be dead|disappear|not exist|not be here"
     r"|not wake up|stop existing|go to sleep and not)|(?:thoughts?|thinking|think|thought) (?:about|of) (?:dying|death|being dead"

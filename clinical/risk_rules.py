@@ -524,9 +524,10 @@ RULES: tuple[Rule, ...] = (
     # Round 8: a screening item on death or self-harm answered above 0, told in words
     # ("question 9 i put a 3 because i do think about it every day"). PHQ-9 item 9 above 0
     # is itself a risk signal; 2 or 3 is urgent, as in clinical.risk.screen_phq9_item9.
-    Rule(SI, U, r"<ITEMSAID> (?:a |it a |it )?(?:2|3|two|three|more than half(?: the days)?|nearly every day)\b",
-         also=(r"<ITEM9>",), scope="sentence"),
-    Rule(SI, H, r"<ITEMSAID> (?:a |it a |it )?(?:1|one|several days)\b", also=(r"<ITEM9>",), scope="sentence"),
+    # The answer is told of the item itself, within a few words of it and no other clause
+    # between (review): "item 9 was 0 again, question 2 was 3" is about question 2.
+    Rule(SI, U, r"(?:<ITEM9> (?:[-:] )?<W8>(?:, i )?<ITEMSAID> <ITEMSCOREHI>|<ITEMSAID> <ITEMSCOREHI> <W5><ITEM9>)"),
+    Rule(SI, H, r"(?:<ITEM9> (?:[-:] )?<W8>(?:, i )?<ITEMSAID> <ITEMSCORELO>|<ITEMSAID> <ITEMSCORELO> <W5><ITEM9>)"),
     Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
     # Envying the dead (round 8 review): "i envy people who die in accidents"
     Rule(SI, H, r"(?:envy|envied|jealous of) (?:people|those|anyone|someone|the ones|folk) (?:who|that) (?:\w+ )?"
@@ -1364,10 +1365,19 @@ MACROS.update(
             r"picked|chosen|chose|hidden|hid|keep them|keeping them|definitely)"
         ),
         "ITEMSAID": r"(?:put|scored|score|ticked|circled|answered|gave it|marked|chose|picked|was|is|its)",
+        # ... an answer, not a count of something ("question 9 is 2 pages in")
+        "ITEMSCOREHI": (
+            r"(?:a |it a |it )?(?:2|3|two|three|more than half(?: the days)?|nearly every day)\b"
+            r"(?! (?:pages?|points?|minutes|mins|hours|days|weeks|months|years|times|questions?|items?|lines?)\b)"
+        ),
+        "ITEMSCORELO": (
+            r"(?:a |it a |it )?(?:1|one|several days)\b"
+            r"(?! (?:pages?|points?|minutes|mins|hours|days|weeks|months|years|times|questions?|items?|lines?)\b)"
+        ),
         "ITEM9": (
-            r"(?:question|item|q|number) (?:9|nine)|q9|item9|(?:better|best) off dead|(?:hurting|harming) (?:yourself|myself)"
+            r"(?:(?:question|item|q|number) (?:9|nine)|q9|item9|(?:better|best) off dead|(?:hurting|harming) (?:yourself|myself)"
             r"|thoughts? (?:of|about) (?:death|dying|self harm|suicide|being dead|hurting)"
-            r"|the (?:suicide|self harm|dead|death) (?:one|question|bit)"
+            r"|the (?:suicide|self harm|dead|death) (?:one|question|bit))"
         ),
         "PRESENT": (
             r"(?:walked|walk|walking|went|go|going|stood|standing|stand|sat|sitting|drove|drive|"

@@ -963,6 +963,9 @@ def test_round8_a_worksheet_that_carries_present_risk_is_not_held_back(text: str
         ("question 9 i put a 3 because i do think about it every day", Severity.URGENT),
         ("the bit on the form about being better off dead, i ticked more than half the days this week", Severity.URGENT),
         ("phq9 item nine was a 1 this time, it's crept back in a couple of days", Severity.HIGH),
+        ("item 9 - i put 2", Severity.URGENT),
+        ("i put a 3 on the suicide question this time", Severity.URGENT),
+        ("question 9 about being better off dead, i put 3", Severity.URGENT),
     ],
 )
 def test_round8_a_screening_item_answered_above_0_is_risk(text: str, severity: Severity) -> None:
@@ -978,6 +981,8 @@ def test_round8_a_screening_item_answered_above_0_is_risk(text: str, severity: S
         "you asked if i've had thoughts of suicide. no, none, it's more that i'm exhausted",
         "they asked at the a&e triage if i was having thoughts of self harm. i wasn't, i'd just sprained my ankle",
         "question 9 about being better off dead, i put 0 again",
+        # the answer belongs to the item next to it (review)
+        "item 9 was 0 again, question 2 was 3 though because sleep is rubbish",
     ],
 )
 def test_round8_a_screening_item_answered_0_is_not_risk(text: str) -> None:
