@@ -72,7 +72,10 @@ export class AlertFeed {
         const isNew = !this.alerts.has(f.alert.id);
         this.alerts.set(f.alert.id, f.alert);
         this.on.onChange(this.alerts);
-        if (isNew && f.type === "alert") this.on.onNew(f.alert);
+        // An open alert this page has not seen is new whichever frame brings it: after a
+        // reconnect, an update (an escalation step) can overtake the snapshot, since the server
+        // joins the socket to the feed before it reads the list; the snapshot then finds it known.
+        if (isNew && (f.type === "alert" || f.alert.status === "open")) this.on.onNew(f.alert);
       }
     };
     ws.onclose = (ev) => {
