@@ -45,8 +45,9 @@ APPEND_SQL = "SELECT idx, status, seq, created_at FROM append_messages($1, $2, $
 async def append(conn: asyncpg.Connection, batch: Sequence[NewMessage]) -> list[AppendResult]:
     """Store a batch in one transaction (group commit); one result per message, in batch order.
 
-    The function takes each room's counter lock as it reaches the room, so messages go in
-    sorted by room (stably: a room's own order is kept): every writer locks in one order."""
+    The function locks the batch's room counters in id order (in one statement, or room by
+    room for a batch with corrections or repeats: migration 0006), so messages go in sorted
+    by room (stably: a room's own order is kept): every writer locks in one order."""
     order = sorted(range(len(batch)), key=lambda i: batch[i].room)
     ordered = [batch[i] for i in order]
     rows = await conn.fetch(

@@ -20,6 +20,17 @@ async def append(pool, batch: list[NewMessage]) -> list[AppendResult]:  # type: 
         return await transcripts.append(conn, batch)
 
 
+async def append_counting_the_loop(pool, batch: list[NewMessage]) -> tuple[list[AppendResult], int]:  # type: ignore[no-untyped-def]
+    """Append, and say how often the message-by-message loop (migration 0002) ran: the
+    set-based statement (0006) hands it only corrections and in-batch repeats."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SET LOCAL track_functions = 'pl'")
+        got = await transcripts.append(conn, batch)
+        loops = await conn.fetchval(
+            "SELECT coalesce(sum(calls), 0) FROM pg_stat_xact_user_functions WHERE funcname = 'append_messages_each'")
+    return got, int(loops)
+
+
 async def test_a_mixed_batch_gets_one_verdict_per_message_in_input_order(people: People, pool) -> None:  # type: ignore[no-untyped-def]
     p1, p2, p3 = [await people.user(Role.PATIENT) for _ in range(3)]
     t1, t2, t3 = [await people.user(Role.THERAPIST) for _ in range(3)]
@@ -42,7 +53,9 @@ async def test_a_mixed_batch_gets_one_verdict_per_message_in_input_order(people:
         msg(live1.id, "theirs", t1.id, corrects=1, role="therapist"),
         msg(live2.id, "b3", p2.id),
     ]
-    got = [(r.status, r.seq) for r in await append(pool, batch)]
+    results, loops = await append_counting_the_loop(pool, batch)
+    assert loops == 1
+    got = [(r.status, r.seq) for r in results]
     assert got == [
         ("ok", 1), ("ok", 2), ("ok", 2), ("duplicate", 1), ("duplicate", 2), ("not_started", None),
         ("session_ended", None), ("ok", 3), ("unknown_message", None), ("forbidden", None), ("ok", 3),
@@ -56,6 +69,58 @@ async def test_a_mixed_batch_gets_one_verdict_per_message_in_input_order(people:
     counters = dict(await pool.fetch("SELECT id, last_seq FROM appointments WHERE id = ANY($1)",
                                      [live1.id, live2.id, booked.id]))
     assert counters == {live1.id: 3, live2.id: 3, booked.id: 0}
+
+
+async def test_a_batch_without_corrections_or_repeats_takes_the_set_based_path_with_the_same_verdicts(
+    people: People, pool,  # type: ignore[no-untyped-def]
+) -> None:
+    p1, p2, p3, p4 = [await people.user(Role.PATIENT) for _ in range(4)]
+    t1, t2, t3, t4 = [await people.user(Role.THERAPIST) for _ in range(4)]
+    live1 = await people.appointment(p1, t1, live=True)
+    live2 = await people.appointment(p2, t2, live=True)
+    booked = await people.appointment(p3, t3)
+    ended = await people.appointment(p4, t4, live=True)
+    [earlier] = await append(pool, [msg(live1.id, "old", p1.id, text="first words")])
+    assert await care.end_session(pool, ended.id, t4.id) is not None
+
+    batch = [
+        msg(live2.id, "b1", p2.id),
+        msg(live1.id, "a1", t1.id, role="therapist"),
+        msg(live2.id, "b2", t2.id, role="therapist"),
+        msg(live1.id, "old", p1.id, text="resent after a reconnect"),
+        msg(booked.id, "c1", p3.id),
+        msg(ended.id, "e1", p4.id),
+        msg(999_999_999, "x1", p1.id),
+        msg(live1.id, "a2", p1.id),
+        msg(live2.id, "b3", p2.id),
+    ]
+    results, loops = await append_counting_the_loop(pool, batch)
+    assert loops == 0
+    assert [(r.status, r.seq) for r in results] == [
+        ("ok", 1), ("ok", 2), ("ok", 2), ("duplicate", 1), ("not_started", None), ("session_ended", None),
+        ("session_ended", None), ("ok", 3), ("ok", 3),
+    ]
+    assert results[3].at == earlier.at
+    assert all(r.at is not None for r in results if r.status == "ok")
+    assert all(r.at is None for r in results if r.status not in ("ok", "duplicate"))
+    rows = await pool.fetch("SELECT appointment_id, seq, client_id, sender_id, sender_role, body, created_at"
+                            " FROM messages WHERE appointment_id = ANY($1) ORDER BY appointment_id, seq",
+                            [live1.id, live2.id, booked.id, ended.id])
+    assert [(r["appointment_id"], r["seq"], r["client_id"], r["sender_id"], r["sender_role"], r["body"])
+            for r in rows] == [
+        (live1.id, 1, "old", p1.id, "patient", "first words"),
+        (live1.id, 2, "a1", t1.id, "therapist", "hello"),
+        (live1.id, 3, "a2", p1.id, "patient", "hello"),
+        (live2.id, 1, "b1", p2.id, "patient", "hello"),
+        (live2.id, 2, "b2", t2.id, "therapist", "hello"),
+        (live2.id, 3, "b3", p2.id, "patient", "hello"),
+    ]
+    stored_at = {(r["appointment_id"], r["seq"]): r["created_at"] for r in rows}
+    assert results[0].at == stored_at[(live2.id, 1)] and results[7].at == stored_at[(live1.id, 3)]
+    counters = dict(await pool.fetch("SELECT id, last_seq FROM appointments WHERE id = ANY($1)",
+                                     [live1.id, live2.id, booked.id, ended.id]))
+    assert counters == {live1.id: 3, live2.id: 3, booked.id: 0, ended.id: 0}
+    assert await append_counting_the_loop(pool, []) == ([], 0)
 
 
 async def test_a_duplicate_reports_the_original_time(people: People, pool) -> None:  # type: ignore[no-untyped-def]
