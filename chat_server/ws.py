@@ -266,10 +266,13 @@ class Session:
         if self.held is not None:
             first, not_before, why = self.held
             if client_id != first or now < not_before:
-                # Resending before retry_after has passed is what abuse looks like; waiting is not.
+                # Resending the refused message before retry_after is what abuse looks like.
+                # Other messages are not: they were typically on the wire before the refusal
+                # reached the client (past the knee a steady sender has several in flight),
+                # and counting them closed well-behaved clients with 4008.
                 raise Reject(why, f"resend {first} first, then the messages after it, in order",
                              retry_after=round(max(0.0, not_before - now), 3), ref=client_id,
-                             violation=now < not_before)
+                             violation=client_id == first and now < not_before)
             self.held = None
         if not conn.msg_bucket.take(now):
             wait = round(conn.msg_bucket.retry_after(now), 3)

@@ -372,6 +372,37 @@ async def test_oversized_and_too_frequent_messages(client, people: People) -> No
     assert limited["ref"].startswith("s")
 
 
+async def test_sends_already_on_the_wire_behind_a_refused_one_are_refused_but_not_held_against_the_client(
+    client, people: People, pool,
+) -> None:
+    """Past the knee a steady sender has several messages in flight when the first refusal
+    reaches it. Each is refused in turn (nothing may overtake the refused message), but
+    they are not violations: 25 of them used to close a well-behaved client with 4008.
+    Resending the refused message itself too early still is."""
+    appt, p, _ = await pair(client, people)
+    await p.join(appt.id)
+    for i in range(45):  # the burst is 20: s20 is refused and s21..s44 are behind it
+        await p.say(f"line {i}", f"s{i}")
+    refused = [await p.expect("error", code="rate_limited") for _ in range(25)]
+    assert [e["ref"] for e in refused] == [f"s{i}" for i in range(20, 45)]
+    assert all("resend s20 first" in e["message"] for e in refused[1:])
+    await p.send({"type": "ping", "t": 1})
+    assert (await p.expect("pong"))["t"] == 1  # still open
+
+    await asyncio.sleep(refused[0]["retry_after"] + 0.05)
+    await p.say("line 20", "s20")
+    await p.expect("ack", client_id="s20")
+    stored = [r["client_id"] for r in await pool.fetch(
+        "SELECT client_id FROM messages WHERE appointment_id = $1 ORDER BY seq", appt.id)]
+    assert stored == [f"s{i}" for i in range(21)]
+
+    for _ in range(25):  # now one refused message resent again and again, too soon
+        await p.say("x", "s21")
+        await p.say("x", "s21")
+    closed = await p.expect("_closed", timeout=5)
+    assert closed["code"] == CloseCode.ABUSE
+
+
 async def test_abuse_is_closed_with_a_reason(client, people: People) -> None:
     appt, p, _ = await pair(client, people)
     await p.join(appt.id)
