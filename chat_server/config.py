@@ -34,7 +34,7 @@ class Config:
     # and how long a batch may wait for company.
     writer_shards: int = 1
     commit_pipeline: int = 2
-    commit_linger_ms: float = 2.0
+    commit_linger_ms: float = 4.0
     # Risk escalation and mail.
     ack_timeout_seconds: float = 300.0
     duty_team_email: str = "duty-team@cbt.local"

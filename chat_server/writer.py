@@ -7,7 +7,7 @@ two holding the same room: a message need not wait for another room's disk flush
 
 Each transaction costs PostgreSQL about as much CPU as a dozen extra messages in it, and
 every commit is also a Redis publish and a wake-up of other processes. So a shard starts
-at most one commit per `linger` (2 ms by default): a message waits at most that long for
+at most one commit per `linger` (4 ms by default): a message waits at most that long for
 company, and a batch already half full goes at once.
 """
 
@@ -165,7 +165,7 @@ class _Shard:
 
 class GroupWriter:
     def __init__(self, dsn: str, on_commit: Committed, shards: int = 1, max_batch: int = 256,
-                 max_pending: int = 4000, linger: float = 0.002, depth: int = 1) -> None:
+                 max_pending: int = 4000, linger: float = 0.004, depth: int = 1) -> None:
         self.max_pending = max_pending
         self.shards = [_Shard(dsn, i, max_batch, linger, on_commit, depth) for i in range(max(1, shards))]
 
