@@ -536,6 +536,17 @@ def _desired_not_done(doc: _Doc, a: int) -> bool:
     return any(t.norm in lex.DESIRE for t in doc.toks[lo:a])
 
 
+# Someone else's words the patient makes their own: "sang that song about ending it all
+# and honestly i meant every word", "read her poem about wanting to die, thats exactly
+# how i feel". First person only: "she meant every word" stays hers.
+_OWNED_WORDS = re.compile(
+    r"\b(?:i (?:meant|mean|felt) (?:every (?:word|line|bit) of it|every (?:word|line)|all of it|it)"
+    r"|(?:thats|that is|its|it is|which is) (?:exactly |just )?how i (?:feel|felt|am feeling)"
+    r"|every (?:word|line) (?:of it )?(?:is|was|felt) (?:true|me|about me|mine)"
+    r"|(?:felt|feels|feel) like (?:it|they|she|he) (?:was|were|is|are) (?:written |singing |talking )?about me)\b"
+)
+
+
 def _other_subject(doc: _Doc, a: int, b: int, source: Source) -> bool:
     matched = {t.norm for t in doc.toks[a:b]}
     if matched & _EXPLICIT_FIRST:
@@ -686,7 +697,7 @@ def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str |
     if rule.history and _historical(doc, a):
         return "history"
     check_subject = rule.subject if rule.subject is not None else c.category in _PERSONAL
-    if check_subject and _other_subject(doc, a, b, source):
+    if check_subject and _other_subject(doc, a, b, source) and not _OWNED_WORDS.search(doc.norm):
         return "someone else"
     if c.category in _PERSONAL and _hypothetical(doc, a):
         return "hypothetical"

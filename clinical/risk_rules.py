@@ -265,6 +265,27 @@ RULES: tuple[Rule, ...] = (
         r"(?:bought|got|have|ive got|found|hidden|hid|tied|tying) (?:a |the )?(?:rope|noose|ligature)"
         r"(?! for (?:the|a|my) (?!garage|loft|shed))(?! to (?:tie|fix|hang the|hang up))",
     ),
+    # Being with the means, whatever the clause before it was about: "was hanging the
+    # washing then sat in the garage with the rope for an hour". A ligature is enough;
+    # pills need the time spent with them ("with all my tablets for an hour"). The
+    # exclusions sit in the pattern: a veto gives way to being with the means.
+    Rule(
+        SP,
+        U,
+        r"(?:sat|sitting|sit|lay|lying|laid|stood|standing|waited|waiting(?! room| area| list)|parked|hid|hiding) "
+        r"(?!(?:\w+ ){0,5}?(?:boat|tent|horse|dog|swing|tug) )<W5>with (?:the|a|my|all the|all my|all of my) "
+        r"(?!skipping |climbing |tow |jump |washing |tent |boat )(?:\w+ )?(?:rope|noose|ligature|hosepipe)",
+    ),
+    Rule(
+        SP,
+        U,
+        r"(?:sat|sitting|lay|lying|stood|standing|waited|waiting(?! room| area| list)) "
+        r"(?!(?:\w+ ){0,5}?(?:waiting room|pharmacy|chemist|queue|surgery|doctors|gp|hospital|a and e) )"
+        r"<W5>with (?:the|my|all the|all my|all of my|a pile of|a load of|a box of|boxes of|a handful of) "
+        r"(?!prescription |repeat |new )(?:\w+ )?<DRUG> "
+        r"(?:for|until|till) (?:an|a|about|nearly|over|\w+) (?:hour|hours|while|ages|night|half)"
+        r"(?! (?:\w+ ){0,4}(?:as prescribed|whether to take|if i should take|to take my dose))",
+    ),
     Rule(
         SP, U, r"(?:got|have|bought) (?:a |the )?(?:hose|hosepipe) (?:for|to) <W2>(?:exhaust|car)"
     ),
@@ -323,6 +344,8 @@ RULES: tuple[Rule, ...] = (
         U,
         r"(?:wont|will not|not going to) be (?:here|around|alive)(?: \S+){0,3} "
         r"(?:by|for|at|next|to|when|after|anymore|much longer|tomorrow|monday|friday)",
+        veto=r"<AWAY>",
+        scope="sentence",
     ),
     Rule(SP, U, r"(?:ill|i will|i ll) be (?:gone|dead) (?:by|before|soon|tomorrow|tonight|next)"),
     Rule(
@@ -1383,6 +1406,14 @@ MACROS.update(
             r"(?:walked|walk|walking|went|go|going|stood|standing|stand|sat|sitting|drove|drive|"
             r"driving|been|climbed|climbing|looked over|looking over|waited|waiting)"
         ),
+        # Away on a day, not gone: "wont be around for christmas, were going to my in laws".
+        "AWAY": (
+            r"(?:holiday|holidays|away|abroad|trip|travel\w*|visit\w*|in laws|inlaws|staying (?:at|with)|"
+            r"going to (?:my|our|the|see)|going (?:home|up north|down south)|flight|flying|festival|"
+            r"hospital|operation|surgery|work|working|shift|wedding|moving house|conference|camping|"
+            r"signal|wifi|internet|reception|off grid|cruise|exams?|"
+            r"busy|childcare|school run)"
+        ),
         "BENIGNUSE": (
             r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headache|"
             r"migraine|period|toothache|hangover|back pain|cold|flu|kitchen|cooking|dinner|"
@@ -1584,6 +1615,21 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         U,
         r"(?:wont|will not|not going to) (?:make it|be here|be around|be alive) "
         r"(?:to|till|until|for) (?:christmas|my birthday|new year|summer|the weekend|next \w+)",
+        veto=r"<AWAY>",
+        scope="sentence",
+    ),
+    # Doubt about being here on a day: "sunday dread again. not sure ill be around for
+    # monday". Being away (a holiday, a shift, a visit) is scheduling, not risk.
+    Rule(
+        SP,
+        U,
+        r"(?:not sure|dont know if|dont think|doubt|unsure (?:if|whether)|no idea if) "
+        r"(?:i will|ill|i|im going to|im gonna) (?:still )?(?:be around|be here|be alive|make it) "
+        r"(?:for|till|until|to|by|past) <W2>(?:christmas|my birthday|new year|summer|the weekend|"
+        r"next (?:week|month|year)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+        r"tomorrow|the morning)",
+        veto=r"<AWAY>",
+        scope="sentence",
     ),
     Rule(SP, U, r"<INTENT> <W3>(?:use it|use them|do it) on <MYSELF>"),
     Rule(

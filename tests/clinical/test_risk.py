@@ -271,10 +271,23 @@ def test_relapse_is_not_history(text: str, category: Category) -> None:
         "my sister said she wanted to die when she failed her exam",
         "the lyrics go 'i want to die' but it's an upbeat song",
         "in the book the main character kills herself",
+        "did karaoke with work, sang that song about ending it all, everyone loved it",
+        "my friend sang a song about ending it all and she meant every word",
     ],
 )
 def test_other_people_and_media(text: str) -> None:
     assert_clear(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "did karaoke with work, sang that song about ending it all and honestly i meant every word",
+        "read her poem about wanting to die, thats exactly how i feel",
+    ],
+)
+def test_someone_elses_words_made_ones_own_count(text: str) -> None:
+    assert_flag(text, SI)
 
 
 @pytest.mark.parametrize(
@@ -530,6 +543,12 @@ def test_ordinary_lines_take_the_fast_path(text: str) -> None:
         "i cant promise ill stay safe tonight",
         "gave my camera to my niece, she always wanted it and i wont be using it",
         "i feel calm, i have made my peace",
+        # being with the means after an everyday clause; doubt about being here on a day
+        "was hanging the washing then sat in the garage with the rope for an hour",
+        "lay on the bed with all my tablets for an hour just looking at them",
+        "sunday dread again. im not sure ill be around for monday",
+        "i wont be around for christmas. ive made my peace with it",
+        "i wont be here by the time of our next session",
     ],
 )
 def test_oblique_plans_are_urgent(text: str) -> None:
@@ -557,6 +576,13 @@ def test_oblique_plans_are_urgent(text: str) -> None:
         "the dog scratched my arms when i bathed him",
         "my husband grabbed my arm to stop me falling on the ice",
         "the kids are always starving after swimming lessons",
+        "i sat with the skipping rope while the kids played",
+        "we sat on the boat with the rope for an hour waiting for the tide",
+        "sat in the waiting room with my tablets for an hour",
+        "sat with my meds for a while deciding whether to take them as prescribed",
+        "i wont be here next week, im away with work",
+        "im not going to be here for christmas, were going to my in laws",
+        "not sure ill be around for monday, might be working a double shift",
     ],
 )
 def test_ordinary_lookalikes_of_oblique_plans_are_clear(text: str) -> None:
