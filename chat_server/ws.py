@@ -152,8 +152,7 @@ class Session:
         now = self.loop.time()
         try:
             if not conn.frame_bucket.take(now):
-                raise Reject(ErrorCode.RATE_LIMITED, "too many frames; slow down",
-                             retry_after=round(conn.frame_bucket.retry_after(now), 3))
+                self.too_many_frames(data, now)
             try:
                 frame = decode(data, conn.codec, LIMITS)
             except ProtocolError as e:
@@ -183,6 +182,22 @@ class Session:
                 conn.violations += 1
                 if conn.violations > LIMITS.max_violations:
                     conn.close(CloseCode.ABUSE, "too many rejected frames")
+
+    def too_many_frames(self, data: str | bytes, now: float) -> None:
+        """Refuse a frame over the frame budget. A `send` is named (ref) and, like one over the
+        message budget, holds the connection, so no later message can be stored ahead of it:
+        refused without a name it would be lost to the client and overtaken."""
+        wait = round(self.conn.frame_bucket.retry_after(now), 3)
+        ref = None
+        try:
+            frame = decode(data, self.conn.codec, LIMITS)
+        except ProtocolError:
+            frame = None
+        if isinstance(frame, Send):
+            ref = frame.client_id
+            if self.held is None:
+                self.held = (ref, now + wait, ErrorCode.RATE_LIMITED)
+        raise Reject(ErrorCode.RATE_LIMITED, "too many frames; slow down", retry_after=wait, ref=ref)
 
     def error(self, code: ErrorCode, message: str, ref: str | None = None, retry_after: float | None = None) -> None:
         metrics.FRAME_ERRORS.labels(code.value).inc()

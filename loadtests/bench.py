@@ -264,16 +264,41 @@ class Bench:
 
     def _flush(self, peer: Peer) -> None:
         peer.retry_at = None
-        cids, peer.retry = peer.retry, []
-        frames = [peer.frames[c] for c in cids if c in peer.frames]
-        if frames and not peer.ws.closed:
-            task = asyncio.ensure_future(self._resend(peer, frames))
+        if peer.retry and not peer.ws.closed:
+            task = asyncio.ensure_future(self._resend(peer))
             self.resends.add(task)
             task.add_done_callback(self.resends.discard)
 
-    async def _resend(self, peer: Peer, frames: list[bytes]) -> None:
-        for f in frames:
-            await peer.ws.send_bytes(f)
+    async def _resend(self, peer: Peer) -> None:
+        """Resend the queue in order: the refused message alone first, the rest once it is
+        acked, so a busy server gets one frame per connection per retry, not the whole
+        queue again (at 3,500 msg/s resending everything each time was 40,000 refused
+        frames a second). A message stays queued until it is written, so one the schedule
+        sends meanwhile queues behind it. A new refusal stops the loop: the refused
+        message goes back into the queue in its place and waits retry_after."""
+        head = True
+        while peer.retry and peer.retry_at is None and not peer.ws.closed:
+            cid = peer.retry[0]
+            frame = peer.frames.get(cid)
+            if frame is None:  # acked meanwhile (a resend of a stored message)
+                peer.retry.pop(0)
+                continue
+            if head:
+                head = False
+                acked = asyncio.get_running_loop().create_future()
+                peer.ack_waiters[cid] = acked
+                await peer.ws.send_bytes(frame)
+                try:  # the head stays first in the queue until it is acked or refused again
+                    await asyncio.wait_for(acked, 10.0)
+                except TimeoutError:
+                    pass
+                finally:
+                    peer.ack_waiters.pop(cid, None)
+                if peer.retry and peer.retry[0] == cid and cid not in peer.frames:
+                    peer.retry.pop(0)
+                continue
+            peer.retry.pop(0)
+            await peer.ws.send_bytes(frame)
 
     # -- one measurement phase ---------------------------------------------
 

@@ -94,8 +94,8 @@ class Book:
 class Peer:
     """One participant: an aiohttp WebSocket joined to a room, with a reader task."""
 
-    __slots__ = ("closing", "frames", "idx", "last_seq", "on_error", "reader", "retry", "retry_at", "role", "room",
-                 "user", "ws")
+    __slots__ = ("ack_waiters", "closing", "frames", "idx", "last_seq", "on_error", "reader", "retry", "retry_at",
+                 "role", "room", "user", "ws")
 
     book: Book | None = None  # the current phase's book, shared by every peer
 
@@ -108,6 +108,7 @@ class Peer:
         self.retry: list[str] = []  # refused client_ids (and any sent after them), resent in order
         self.retry_at: asyncio.TimerHandle | None = None
         self.frames: dict[str, bytes] = {}  # in-flight sends, for resending after overload
+        self.ack_waiters: dict[str, asyncio.Future[None]] = {}  # a resent message's ack, awaited
         self.on_error: Callable[[Peer, dict[str, Any]], None] | None = None
 
     async def connect(self, session: Any, url: str, token: str, within: float = 60.0) -> dict[str, Any]:
@@ -177,6 +178,10 @@ class Peer:
                     book.on_deliver(obj["client_id"], t)
             elif typ == "ack":
                 self.frames.pop(obj["client_id"], None)
+                if self.ack_waiters:
+                    waiter = self.ack_waiters.get(obj["client_id"])
+                    if waiter is not None and not waiter.done():
+                        waiter.set_result(None)
                 seq = obj["seq"]
                 if seq > self.last_seq and not obj.get("duplicate"):  # in the stream in place of our msg
                     if seq != self.last_seq + 1 and book is not None:
@@ -192,6 +197,9 @@ class Peer:
                     book.errors[str(obj.get("code"))] += 1
                 if self.on_error is not None:
                     self.on_error(self, obj)
+                waiter = self.ack_waiters.get(obj.get("ref")) if self.ack_waiters else None
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)  # refused again: the resend loop stops and waits
 
     async def send(self, cid: str, frame: bytes) -> None:
         self.frames[cid] = frame

@@ -403,6 +403,33 @@ async def test_sends_already_on_the_wire_behind_a_refused_one_are_refused_but_no
     assert closed["code"] == CloseCode.ABUSE
 
 
+async def test_a_send_over_the_frame_budget_is_named_and_nothing_overtakes_it(client, people: People, pool) -> None:
+    """The frame budget (all frames) is checked before a frame is read. A `send` it refused
+    used to get an error without a ref: the client could not tell which message was lost,
+    and the next one was stored in its place."""
+    appt, p, _ = await pair(client, people)
+    await p.join(appt.id)
+    for i in range(70):  # the whole frame budget (60) and more, on pings
+        await p.send({"type": "ping", "t": i})
+    await p.say("first", "f1")
+    await p.say("second", "f2")
+    refused = await p.expect("error", code="rate_limited", ref="f1")
+    assert refused["retry_after"] > 0
+    behind = await p.expect("error", code="rate_limited")
+    assert behind["ref"] == "f2"
+    await asyncio.sleep(max(refused["retry_after"], behind["retry_after"] or 0) + 0.1)
+    await p.say("second", "f2")  # out of order: still refused, f1 first
+    assert (await p.expect("error", code="rate_limited"))["message"].startswith("resend f1 first")
+    await p.say("first", "f1")
+    await p.expect("ack", client_id="f1")
+    await asyncio.sleep(0.3)
+    await p.say("second", "f2")
+    await p.expect("ack", client_id="f2")
+    stored = [r["client_id"] for r in await pool.fetch(
+        "SELECT client_id FROM messages WHERE appointment_id = $1 ORDER BY seq", appt.id)]
+    assert stored == ["f1", "f2"]
+
+
 async def test_abuse_is_closed_with_a_reason(client, people: People) -> None:
     appt, p, _ = await pair(client, people)
     await p.join(appt.id)
