@@ -1408,11 +1408,12 @@ MACROS.update(
         ),
         # Away on a day, not gone: "wont be around for christmas, were going to my in laws".
         "AWAY": (
-            r"(?:holiday|holidays|away|abroad|trip|travel\w*|visit\w*|in laws|inlaws|staying (?:at|with)|"
-            r"going to (?:my|our|the|see)|going (?:home|up north|down south)|flight|flying|festival|"
-            r"hospital|operation|surgery|work|working|shift|wedding|moving house|conference|camping|"
-            r"signal|wifi|internet|reception|off grid|cruise|exams?|"
-            r"busy|childcare|school run)"
+            r"(?:holiday|holidays|away (?:with|for|at|on|in|visiting|camping|until|till)|abroad|"
+            r"(?:a|on a|the|our|my) trip|travelling|traveling|visiting|in laws|inlaws|"
+            r"staying (?:at|with)|going to (?:my|our|see)|going home|(?:a|my|the|our) flight|flying|"
+            r"festival|wedding|moving house|conference|camping|cruise|"
+            r"working (?:nights|late|away|a shift|a double|the weekend|weekends)|(?:a|my|double|night|late|early) shift|"
+            r"(?:an|my) operation|in hospital for (?:an|my)|(?:no|bad) (?:signal|wifi|internet|reception))"
         ),
         "BENIGNUSE": (
             r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headache|"

@@ -405,8 +405,9 @@ class Bench:
                 except Exception:
                     send_failures += 1
                 j += 1
-            # Wake at most once per SEND_TICK: one timer per message cost the generator
-            # ~15 % of its CPU at 2,000 msg/s. Latency is timed from the actual send.
+            # Wake at most once per SEND_TICK: with one timer per message the generator's
+            # CPU per message doubled past ~1,800 msg/s (docs/performance.md, change 32).
+            # Latency is timed from the actual send.
             d = t0 + j / rate - now()
             await asyncio.sleep(max(d, SEND_TICK))
         t_end = now()

@@ -549,6 +549,8 @@ def test_ordinary_lines_take_the_fast_path(text: str) -> None:
         "sunday dread again. im not sure ill be around for monday",
         "i wont be around for christmas. ive made my peace with it",
         "i wont be here by the time of our next session",
+        "i wont be here much longer, i cant face work anymore",  # work named, not as being away
+        "i wont be around for christmas, the hospital cant help me",
     ],
 )
 def test_oblique_plans_are_urgent(text: str) -> None:

@@ -4,7 +4,7 @@
 -- twice in a batch (the second copy must get the first copy's seq). Everything else —
 -- a live session's plain messages, retries of stored ones, messages to a session that
 -- has not started or has ended — goes through one lock statement and one data statement.
--- Results are the same as the loop's, row for row; tests/chat_server/test_storage.py
+-- Results are the same as the loop's, row for row; tests/chat_server/test_append.py
 -- checks both paths.
 ALTER FUNCTION append_messages(bigint[], text[], bigint[], text[], text[], integer[])
     RENAME TO append_messages_each;
