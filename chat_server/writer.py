@@ -5,7 +5,7 @@ one queue and are numbered in the order they arrived. Each queue commits up to `
 batches at once (2 by default, CBT_COMMIT_PIPELINE), each on its own connection, never
 two holding the same room: a message need not wait for another room's disk flush.
 
-Each transaction costs PostgreSQL about as much CPU as a dozen extra messages in it, and
+Each transaction costs PostgreSQL about as much CPU as eight extra messages in it, and
 every commit is also a Redis publish and a wake-up of other processes. So a shard starts
 at most one commit per `linger` (4 ms by default): a message waits at most that long for
 company, and a batch already half full goes at once.
