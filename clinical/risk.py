@@ -1038,6 +1038,10 @@ _OWN_RISK = re.compile(
     r"|(?:made me|makes me|i) (?:realise|realize|see|think) (?:thats|that is|its|it is|it could be) (?:me|my|what i|how i)"
     r"|(?:doing|did|do) what (?:the song|it|she|he|they) (?:says|said)|(?:when|after|once) im gone"
     r"|picked it for|so close to the same|(?:like|as) (?:she|he|they) did|my own (?:tapes|note|letter)|what i want"
+    r"|(?:put|hid|hidden|keep|kept|got|have) (?:a|the|one|my) (?:\w+ )?(?:knife|blade|rope|pills|tablets) (?:\w+ ){0,2}"
+    r"(?:under|by|in) (?:my|the) (?:bed|pillow|bag|pocket|car|drawer by)"
+    r"|part of me (?:\w+ )?wants?|(?:dont|do not|didnt) want (?:it |them |that |the thoughts? )?to stop"
+    r"|i (?:kind of |sort of |almost )?(?:like|enjoy|want) (?:it|the thoughts?|the images?|the idea|them)\b"
     r"|(?:isnt|not) (?:a )?fear|i get why"
     r")\b"
 )
@@ -1117,7 +1121,10 @@ _ACTED_ON_SOMEONE = re.compile(
 # ("intrusive thoughts of suicide every day and i'm scared"); "not suicidal" is not one.
 _OWN_DEATH = re.compile(
     r"\b(?:(?<!not )(?<!never )(?<!isnt )(?<!arent )suicid\w*|dying|(?:be|being) dead|better off dead"
-    r"|take my (?:own )?life|my (?:own )?death|not (?:be|being) here|not wake up)\b"
+    r"|take my (?:own )?life|my (?:own )?death|not (?:be|being) here|not wake up"
+    r"|(?:dont|do not|didnt) (?:even |really )?want to (?:be here|live|be alive|wake up|go on|exist|be around|carry on)"
+    r"|want(?:ed)? to (?:die|not exist|sleep forever|not wake)|better off without me|end it all"
+    r"|no (?:point|reason) (?:in )?(?:living|going on|being here|carrying on))\b"
 )
 
 # _PRESENT_INTENT without the fear-framed "going to" of an intrusive thought ("scared i'm going to snap").

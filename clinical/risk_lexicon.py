@@ -969,21 +969,29 @@ INTRUSIVE_NAMED = re.compile(
 )
 INTRUSIVE_THOUGHT = re.compile(
     r"\b(?:what if i (?:\w+ ){0,2}(?:push|pushed|stab|hurt|harm|jump|drop|swerve|snap|lose control|poison\w*|strangle"
-    r"|drown|hit|kill|grab|let go|held|hold|put|knocked|crash)"
+    r"|drown|hit|kill|grab|let go|held|hold|put|knocked|crash|turn\w*|attack\w*|scald\w*|smother\w*|throw\w*|shove\w*"
+    r"|stab\w*|do something (?:to|bad))"
     r"|(?:thoughts?|images?|pictures?|flash(?:es)?|ideas?|urges?) (?:\w+ ){0,6}(?:pops?|popped|popping|flash(?:es|ed)?"
     r"|came|comes|arrives?|arrived|keeps? coming)(?: up| in| into| back)?"
     r"|(?:pops?|popped|popping|flash(?:es|ed)?) (?:up |in |into )?(?:my )?(?:head|mind)"
     r"|(?:out of|from) nowhere|(?:my )?brain (?:keeps )?(?:shows?|showing|throws?|throwing|gives?|giving|is testing) me"
     r"|(?:thoughts?|images?|pictures?|flash(?:es)?|picturing|pictured|imagin\w+|seeing myself) (?:of |about )?(?:\w+ ){0,3}"
     r"(?:push\w*|stab\w*|hurt\w*|harm\w*|strangl\w*|drown\w*|dropp?\w*|throw\w*|chuck\w*|hitting|punch\w*|poison\w*"
-    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife)"
+    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife|lett?ing go|scald\w*"
+    r"|holding (?:\w+ ){0,2}under)"
+    r"|(?:stabbing|strangling|pushing|shoving|drowning|dropping|smothering|poisoning|swerving|scalding|knife|harm)"
+    r" (?:thoughts?|spikes?|images?|pictures?|flash(?:es)?)"
+    r"|dread (?:that )?i(?:ll| will| might| could| would) (?:\w+ )?(?:do something (?:to|bad)|snap|lose control)"
     r"|(?:think|thought|voice says|voice saying) just (?:step|jump|push|swerve|grab|let go|lean))\b"
 )
 INTRUSIVE_DISTRESS = re.compile(
     r"\b(?:horrif\w+|terrif\w+|scared|scares|scary|frighten\w*|petrified|panic\w*|sick|disgust\w*|monster"
     r"|(?:hate|hated) (?:it|that|them|these|this|those)|makes no sense|(?:dont|do not) want (?:that|it)\b"
     r"|never (?:want|wanted)|(?:would|could|id|i d) never|never (?:ever )?(?:do|act|hurt|harm|hit)"
-    r"|(?:not|never) something i want|no (?:anger|intent\w*|desire) behind|reassurance|confess\w*"
+    r"|(?:not|never) something i want|no (?:anger|intent\w*|desire) behind|reassurance|confess\w*|compulsions?"
+    r"|(?:keep|kept) checking|check(?:ing|ed)? (?:that )?i (?:havent|hadnt|didnt|wasnt)|why (?:is|does) my (?:brain|head|mind)"
+    r"|i adore|vile|dread|check(?:ing)? again|never so much as|(?:dont|wont) go that way"
+    r"|i (?:dont|do not|didnt) want to(?! (?:live|be here|be alive|wake|go on|carry on|exist|be around|see|face))"
     r"|i know i (?:wont|wouldnt|never)|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
 )
 

