@@ -1123,7 +1123,8 @@ _OWN_DEATH = re.compile(
     r"\b(?:(?<!not )(?<!never )(?<!isnt )(?<!arent )suicid\w*|dying|(?:be|being) dead|better off dead"
     r"|take my (?:own )?life|my (?:own )?death|not (?:be|being) here|not wake up"
     r"|(?:dont|do not|didnt) (?:even |really )?want to (?:be here|live|be alive|wake up|go on|exist|be around|carry on)"
-    r"|want(?:ed)? to (?:die|not exist|sleep forever|not wake)|better off without me|end it all"
+    r"|(?<!dont )(?<!do not )(?<!didnt )(?<!never )want(?:ed)? to (?:die|not exist|sleep forever|not wake)"
+    r"|better off without me|end it all"
     r"|no (?:point|reason) (?:in )?(?:living|going on|being here|carrying on))\b"
 )
 

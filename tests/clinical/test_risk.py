@@ -1178,6 +1178,7 @@ def test_round8_review_reassurance_still_denies_and_history_stays_history(text: 
         "i get this dread that ill do something to my niece, ive never so much as shouted at her. i keep making excuses not to babysit",
         "had the smothering thought again when he napped on me. i moved him to the cot and sat in the hall. why is my brain doing this",
         "flash of holding him under in the bath again, i adore him, i passed him to his dad",
+        "the thought of stepping in front of the tube pops into my head. i dont want to die, it terrifies me",
     ],
 )
 def test_round9_more_intrusive_thoughts_are_recognised(text: str) -> None:
