@@ -511,7 +511,10 @@ HISTORY = re.compile(
 HISTORY_STRONG = re.compile(
     r"\b(?:(?:free|clean) (?:for|of|since)|behind me|been (?:\w+ )?(?:years|months|ages) since|"
     r"(?:for|in) (?:over |more than |almost |nearly )?(?:\w+ )?(?:years|months)(?! now i)|"
-    r"old scars|stopped(?! eating| sleeping| going| taking| answering| caring)|no longer)\b"
+    r"old scars|stopped(?! eating| sleeping| going| taking| answering| caring)|no longer"
+    # round 9: "5 years self harm free this month", "no self harm in that whole time"
+    r"|(?:years?|months?) (?:\w+ ){0,2}(?:free|clean)(?! (?:until|till|til|up until|up to|before|then|and then|when))"
+    r"|in (?:all )?that (?:whole )?time(?! (?:until|till|til|up until|up to|before|then|and then|when)))\b"
 )
 
 #: Recent-time markers: they override history in the same clause.
@@ -607,6 +610,7 @@ DESIRE = frozenset(
 QUESTION_FRAME = re.compile(
     r"\b(?:asked (?:me )?(?:if|whether|about)|asks (?:me )?(?:if|whether|about)|"
     r"ask (?:me )?(?:if|whether|about)|(?:question|item) (?:(?:9|nine|\d+) )?(?:about|on|if|asks)|questionnaire|phq|form asks|"
+    r"since you asked|score breakdown|scores? (?:were|was|for)|the (?:\w+ )?(?:question|item) about|"
     r"asked (?:\w+ ){1,5}(?:if|whether)|"
     r"asking (?:me )?(?:if|whether|about))\b"
 )
@@ -619,6 +623,9 @@ DENIAL_ANSWER = re.compile(
     # round 8: "... thoughts of suicide. no, none" ("\b" before "\." never matched after a space)
     r"|(?:\. |, |: )(?:(?:honestly|definitely|genuinely) )?(?:no|nope|never|none)(?: ,| \.|$)"
     r"|\. i (?:wasnt|havent|hadnt|dont|didnt|have not|was not|am not)\b"
+    # round 9: an item scored 0 ("... self harm thoughts 0", "... were all zero", "honest answer is 0")
+    r"|^(?:\w+ ){0,4}(?:[-:=] )?(?:0|zero)(?: ,| \.|$| out of)|(?:were|was) (?:all |both )?(?:0|zero|zeros|zeroes)\b"
+    r"|answer (?:is|was) (?:still )?(?:a )?(?:0|zero|not at all)\b|(?:firm|definite|solid) not at all"
 )
 
 #: A risk noun used as a topic: "self harm awareness", "suicide prevention".

@@ -1237,3 +1237,24 @@ def test_round9_shaking_a_child_named_only_by_the_crying(text: str, flags: bool)
     assert bool(found) is flags
     if flags:
         assert found[0].severity is Severity.URGENT
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("5 years self harm free this month!! bought myself a little cake to mark it", False),
+        ("3 months clean from cutting today, proud", False),
+        ("5 years self harm free until last night when i cut again", True),
+        ("2 years clean from cutting and i relapsed badly yesterday, deep ones", True),
+        ("no self harm in that whole time until this week, now im cutting every night", True),
+        ("score breakdown since you asked: sleep 3, energy 3, mood 1, self harm thoughts 0", False),
+        ("the question about being better off dead makes me uncomfortable but its a firm not at all from me", False),
+        ("since you asked: sleep 3, mood 3, thoughts of ending it 3", True),
+        ("the question about being better off dead, honest answer is 2 most days", True),
+        ("scores were 0 for most things but the suicide one i put 3", True),
+    ],
+)
+def test_round9_time_free_and_items_scored_zero(text: str, flags: bool) -> None:
+    """Years "self harm free" are history unless the clause says until when; an item scored 0
+    (in a list, "a firm not at all") answers the question, a score above 0 does not."""
+    assert screen_text(text).is_risk is flags
