@@ -1245,7 +1245,7 @@ def test_round9_shaking_a_child_named_only_by_the_crying(text: str, flags: bool)
         ("5 years self harm free this month!! bought myself a little cake to mark it", False),
         ("3 months clean from cutting today, proud", False),
         ("5 years self harm free until last night when i cut again", True),
-        ("2 years clean from cutting and i relapsed badly yesterday, deep ones", True),
+        ("i was 5 years self harm free but i cut again last night", True),
         ("no self harm in that whole time until this week, now im cutting every night", True),
         ("score breakdown since you asked: sleep 3, energy 3, mood 1, self harm thoughts 0", False),
         ("the question about being better off dead makes me uncomfortable but its a firm not at all from me", False),
