@@ -1204,6 +1204,9 @@ def context_reasons(text: str) -> tuple[str, ...]:
         out.append("topic")
     if _someone_elses_act(low):
         out.append("someone else")
+    if (lex.CONTEXT_HANDED_ON.search(low) and lex.CONTEXT_THIRD_PARTY.search(low) and not _brought_home(low)
+            and not _OWN_DEATH.search(low) and "someone else" not in out):
+        out.append("someone else")  # round 9: handed on ("camhs are involved", "i rang the school dsl")
     if (
         lex.CONTEXT_PURPOSE.search(low)
         or lex.CONTEXT_PURPOSE_MORE.search(low)

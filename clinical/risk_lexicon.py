@@ -1002,6 +1002,31 @@ INTRUSIVE_DISTRESS = re.compile(
     r"|i know i (?:wont|wouldnt|never)|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
 )
 
+#: Someone else's risk already with the people whose job it is (round 9): "camhs are
+#: involved", "i rang the school dsl, they've taken it from there", "gave her the samaritans
+#: number", "followed our procedure". Read with :data:`CONTEXT_THIRD_PARTY`, and only where
+#: the message does not bring it home.
+CONTEXT_HANDED_ON = re.compile(
+    r"\b(?:(?:social services|childrens services|camhs|(?:the )?police|the school|the gp|(?:her|his|their) gp"
+    r"|(?:the )?crisis team|(?:the|our|the school) dsl|(?:the )?safeguarding lead|occupational health"
+    r"|(?:the )?mental health team|womens aid|the duty doctor|the pharmacist|(?:a )?care coordinator)"
+    r" (?:are |is |were |was |have |has |got |who )?(?:now )?(?:involved|dealing|on it|aware|handling|taken it|took (?:her|him|them|it)"
+    r"|sorting|spoken|assessed|got (?:the|her|him|them))"
+    r"|(?:referred|reported (?:it|him|her|them)|logged it|passed it (?:\w+ )?(?:on|to)|rang|called|told)"
+    r" (?:\w+ ){0,3}(?:dsl|safeguarding lead|social services|childrens services|police|camhs|gp|school|crisis team"
+    r"|111|999|101|his mum|her mum|their parents|the parents|occupational health)"
+    r"|gave (?:her|him|them) (?:the )?(?:samaritans|refuge|crisis|helpline|shout)"
+    r"|(?:taken|took) it from there|followed (?:our|the) (?:procedure|policy|protocol)|like the policy says|cpoms"
+    r"|(?:shes|hes|theyre|she is|he is|they are) (?:now )?(?:safe|home now|being looked after|seeing (?:her|his|their) gp))\b"
+)
+#: ... someone other than the patient whose risk it is.
+CONTEXT_THIRD_PARTY = re.compile(
+    r"\b(?:(?:my|our|her|his|a|one of my|my (?:sons|daughters|best))"
+    r" (?:\w+ )?(?:friend|mate|sister|brother|cousin|niece|nephew|son|daughter|colleague|flatmate|neighbour|mum|dad|nan"
+    r"|grandad|aunt|uncle|partner|husband|wife|boy|girl|child|kid|teen|pupil|student|patient|caller|customer|client"
+    r"|resident|lady|man|woman|lad|year \d+s?)s?|a (?:boy|girl|child|man|woman|lady|lad|15 year old|\d+ year old))\b"
+)
+
 #: Someone else's suicide or self-harm told (a friend's past, a colleague's husband,
 #: the news): not the patient's risk unless the message brings it to them.
 CONTEXT_OTHERS_ACT = re.compile(

@@ -14,6 +14,7 @@ from clinical.risk import (
     Screening,
     Severity,
     Source,
+    context_reasons,
     false_alarm_reasons,
     renamed_category,
     says_a_plan,
@@ -1258,3 +1259,24 @@ def test_round9_time_free_and_items_scored_zero(text: str, flags: bool) -> None:
     """Years "self harm free" are history unless the clause says until when; an item scored 0
     (in a list, "a firm not at all") answers the question, a score above 0 does not."""
     assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    ("text", "held"),
+    [
+        ("my nephew has been self harming, his mum took him to the gp and camhs are involved now", True),
+        ("a girl in my tutor group disclosed self harm. i logged it on cpoms and the dsl has taken it from there", True),
+        ("my colleague said she feels hopeless, i gave her the samaritans number and shes seeing her gp tomorrow", True),
+        # the patient's own risk, or someone else's that goes on, is not handed on
+        ("i overdosed last night, my mum rang 111 and im home now, i wanted to die", False),
+        ("my friend self harms and i rang her mum but honestly im cutting again too", False),
+        ("social services are involved but nothing has changed, he still hits her", False),
+        # a present wish to die or a present hit, even someone else's, is not set aside
+        ("my nephew told his mum he wants to die, she took him to the gp and camhs are involved now", False),
+        ("a girl in my tutor group said her dad hits her. i logged it on cpoms and the dsl has taken it from there", False),
+    ],
+)
+def test_round9_someone_elses_risk_handed_on(text: str, held: bool) -> None:
+    """Someone else's risk, already with the people whose job it is, holds the model back
+    (a context reason only: the rules' own findings never read it)."""
+    assert ("someone else" in context_reasons(text)) is held
