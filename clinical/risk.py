@@ -1205,7 +1205,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
     if _someone_elses_act(low):
         out.append("someone else")
     if (lex.CONTEXT_HANDED_ON.search(low) and lex.CONTEXT_THIRD_PARTY.search(low) and not _brought_home(low)
-            and not _OWN_DEATH.search(low) and "someone else" not in out):
+            and not _OWN_DEATH.search(low) and not _HANDED_ON_ME.search(low) and "someone else" not in out):
         out.append("someone else")  # round 9: handed on ("camhs are involved", "i rang the school dsl")
     if (
         lex.CONTEXT_PURPOSE.search(low)
@@ -1226,6 +1226,15 @@ def context_reasons(text: str) -> tuple[str, ...]:
     if lex.CONTEXT_QUESTION.search(low) and not (_own_risk_told(low) or _ASKING_FOR_ME.search(low)):
         out.append("hypothetical")
     return tuple(out)
+
+
+# The patient is the one handed on (round 9 review): "my sister called 999 after she found me,
+# the crisis team are involved now" is the patient's own crisis, whoever made the call.
+_HANDED_ON_ME = re.compile(
+    r"\b(?:found me|about me|for me|took me|taken me|brought me|drove me|with me|(?:rang|called|phoned) (?:\w+ ){0,3}me"
+    r"|im home|i was (?:taken|kept|admitted|sectioned|discharged|found)|(?:what|why) i did|i did it|my (?:gp|crisis team"
+    r"|care coordinator|mental health team))\b"
+)
 
 
 def _darker_than_low_mood(low: str) -> bool:

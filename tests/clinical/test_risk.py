@@ -1271,6 +1271,9 @@ def test_round9_time_free_and_items_scored_zero(text: str, flags: bool) -> None:
         ("i overdosed last night, my mum rang 111 and im home now, i wanted to die", False),
         ("my friend self harms and i rang her mum but honestly im cutting again too", False),
         ("social services are involved but nothing has changed, he still hits her", False),
+        # the patient is the one handed on (round 9 review)
+        ("my sister called 999 after she found me, the crisis team are involved now", False),
+        ("my husband took me to a&e last night after what i did, the mental health team are involved now", False),
         # a present wish to die or a present hit, even someone else's, is not set aside
         ("my nephew told his mum he wants to die, she took him to the gp and camhs are involved now", False),
         ("a girl in my tutor group said her dad hits her. i logged it on cpoms and the dsl has taken it from there", False),
