@@ -514,7 +514,7 @@ RULES: tuple[Rule, ...] = (
         H,
         r"<WANT> <W2>(?:die|dying|<END>|<ENDING>|be dead|"
         r"not wake up|never wake up|go to sleep forever|sleep forever|disappear forever|"
-        r"disappear for good|not be alive|not be around)",
+        r"disappear for good|not be alive|not be around|fall asleep for good|fall asleep forever|sleep for good)",
     ),
     Rule(
         SI,
@@ -528,7 +528,17 @@ RULES: tuple[Rule, ...] = (
         SI,
         H,
         r"wish (?:i|id|i had|i was|i were|that i) <W3>(?:dead|die|died|never been born|"
-        r"not born|not wake|go to sleep and|gone|not here|never existed|not exist|disappear)",
+        r"not born|not wake|go to sleep and|gone|not here|never existed|not exist|disappear"
+        r"|fall asleep for good|fall asleep forever|sleep for good|fall asleep and (?:not|never))",
+    ),
+    # Round 9: not waking up, wished for without a "want": "going to sleep and not waking up
+    # sounds really nice rn" (a fear of it, "worried i'll go to sleep and not wake up", is not).
+    Rule(
+        SI,
+        M,
+        r"(?:going to sleep|falling asleep|to sleep|sleeping) and (?:not|never) (?:waking|wake) up (?:\w+ ){0,2}"
+        r"(?:sounds|sound|would be|seems|feels) (?:so |really |quite |pretty )?(?:nice|good|peaceful|lovely|appealing"
+        r"|tempting|bliss|amazing|better|like (?:a )?relief)",
     ),
     Rule(
         SI,
@@ -770,6 +780,17 @@ RULES: tuple[Rule, ...] = (
         r"(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|belly|hip|hips|body|"
         r"chest|ankles?|forearm|forearms|shoulder)"
         r"(?! (?:on|with|while|when|shaving|chopping|cooking|at|by|climbing|playing|during|in the))",
+        act=True,
+    ),
+    # Round 9: "with" excuses a kitchen accident, not the tools of self-harm ("burned my wrist
+    # with a lighter").
+    Rule(
+        SH,
+        H,
+        r"(?:cut|cutting|slashed|slashing|sliced|scratched|scratching|carved|carving|burned|burnt|burning)"
+        r" (?:into )?(?:my |both )?(?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach|hip|hips|forearm|forearms)"
+        r" with (?:a |my |the |an )?(?:lighter|razor|razor blade|blade|compass|cigarette|match|matches|sharpener"
+        r"|pencil sharpener blade)(?! (?:while |when |whilst )?(?:shaving|cooking|chopping|by accident|accidentally))",
         act=True,
     ),
     Rule(

@@ -1283,3 +1283,20 @@ def test_round9_someone_elses_risk_handed_on(text: str, held: bool) -> None:
     """Someone else's risk, already with the people whose job it is, holds the model back
     (a context reason only: the rules' own findings never read it)."""
     assert ("someone else" in context_reasons(text)) is held
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("going to sleep and not waking up sounds really peaceful tbh", True),
+        ("i wish i could fall asleep for good", True),
+        ("sat on the bathroom floor and burned my forearm with a lighter again", True),
+        ("going to sleep and not waking up is my biggest fear since dads heart attack", False),
+        ("burned my arm with the iron doing the shirts", False),
+        ("nicked my leg with a razor shaving, bled everywhere", False),
+        ("i used to burn my arms with a lighter years ago, not for a long time now", False),
+    ],
+)
+def test_round9_sleep_wished_for_and_the_tools_of_self_harm(text: str, flags: bool) -> None:
+    """Not waking up wished for without a "want"; "with a lighter" is not a kitchen accident."""
+    assert screen_text(text).is_risk is flags
