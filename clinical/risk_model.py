@@ -59,6 +59,7 @@ __all__ = [
     "chunks",
     "combine",
     "split_sentences",
+    "veto_bar",
 ]
 
 FORMAT_VERSION = 3
@@ -66,8 +67,16 @@ FORMAT_VERSION = 3
 # baby keeps popping up, it's so vile") is what the encoder over-scores most: it reads the
 # harm image, not the horror at it. When the rules give that reason, a model hit must reach
 # this bar rather than ``veto_threshold``. Out of fold on every labelled set (2,352 risk
-# messages) it removed 20 false alarms and lost no hit (docs/risk-evaluation.md, round 9).
+# messages), with round 9's lexicon, it removed ~20 false alarms and lost no hit
+# (docs/risk-evaluation.md, round 9).
 INTRUSIVE_VETO = 0.99
+
+
+def veto_bar(veto_threshold: float, held_back: Sequence[str]) -> float:
+    """The score a model hit needs when the rules give these reasons to set it aside
+    (the screener and scripts/train_risk_model.py's out-of-fold decision both use it)."""
+    return max(veto_threshold, INTRUSIVE_VETO) if "intrusive thought" in held_back else veto_threshold
+
 Vector = NDArray[np.float32]
 
 
@@ -278,7 +287,7 @@ class RiskModel:
                 confident, basis, basis_text = True, vecs[k : k + 1], parts[k][0]
             risk = max(risk, float(scores[k]))
         held_back = part_reasons(basis_text, text, source) if confident else ()
-        if held_back and risk < self._veto_bar(held_back):
+        if held_back and risk < veto_bar(self.veto_threshold, held_back):
             confident = False
         if not confident:
             lean = self._urgent_lean(whole_risk, whole, text, part, truncated, source)
@@ -299,12 +308,6 @@ class RiskModel:
             trigger=trigger,
             held_back=held_back,
         )
-
-    def _veto_bar(self, held_back: Sequence[str]) -> float:
-        """The score a model hit needs when the rules give these reasons to set it aside."""
-        if "intrusive thought" in held_back:
-            return max(self.veto_threshold, INTRUSIVE_VETO)
-        return self.veto_threshold
 
     def _urgent_lean(
         self,

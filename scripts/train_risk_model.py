@@ -55,6 +55,7 @@ from clinical.risk_model import (  # noqa: E402
     chunks,
     part_reasons,
     split_sentences,
+    veto_bar,
 )
 
 DATA = ROOT / "tests" / "clinical"
@@ -279,7 +280,7 @@ def decide(it: Item, sc: Scores, bars: Bars) -> bool:
         reasons = it.reasons[0]
     elif sc.k >= 0 and sc.part >= (bars.threshold if it.truncated else bars.sentence):
         reasons = it.reasons[1 + sc.k]
-    if reasons is not None and (not reasons or max(sc.whole, sc.part) >= bars.veto):
+    if reasons is not None and (not reasons or max(sc.whole, sc.part) >= veto_bar(bars.veto, reasons)):
         return True
     if bars.urgent > 1.0:
         return False

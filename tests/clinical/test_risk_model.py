@@ -413,7 +413,9 @@ def test_a_sentence_is_read_in_its_message() -> None:
 def test_an_intrusive_thought_needs_the_firmer_bar() -> None:
     """Round 9: with "intrusive thought" among the reasons a hit must reach INTRUSIVE_VETO
     (0.99); other reasons keep the model's own veto bar."""
-    from clinical.risk_model import INTRUSIVE_VETO
+    from clinical.risk_model import INTRUSIVE_VETO, veto_bar
+
+    assert veto_bar(0.9, ("intrusive thought",)) == INTRUSIVE_VETO and veto_bar(0.9, ("negation",)) == 0.9
 
     model = RiskModel.from_json({**weights(), "veto_threshold": 0.9})
     intrusive = "the thought of shoving a stranger down the escalator pops into my head and i'm horrified"
