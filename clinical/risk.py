@@ -456,12 +456,23 @@ def _is_pseudo_negation(doc: _Doc, k: int) -> bool:
     return nxt in lex.PSEUDO_NEGATION_NEXT
 
 
+# A negated verb with nothing after it before a comma has said all it denies ("i wasnt,").
+_CLOSED_NEGATIONS = frozenset(
+    {"wasnt", "isnt", "arent", "werent", "didnt", "dont", "doesnt", "havent", "hasnt", "wont", "cant", "couldnt",
+     "wouldnt", "not"}
+)
+_NEW_CLAUSE = frozenset({"the", "and", "but", "so", "i", "im", "ive", "its", "my", "cos", "because", "actually"})
+
+
 def _negated(doc: _Doc, a: int, b: int) -> bool:
     toks = doc.toks
     lo = max(doc.clause[a], a - _NEG_SCOPE)
     for k in range(a - 1, lo - 1, -1):
         if toks[k].norm not in lex.NEGATION_CUES or _is_pseudo_negation(doc, k):
             continue
+        if (toks[k].norm in _CLOSED_NEGATIONS and k + 2 < a and toks[k + 1].kind in ("comma", "stop")
+                and toks[k + 2].norm in _NEW_CLAUSE):
+            continue  # round 10: "i said i was fine but i wasnt, the thoughts are back" - its own clause
         between = [t.norm for t in toks[k + 1 : a]]
         if _own_object_before_break(doc, k, a):
             continue
@@ -515,16 +526,30 @@ _DENIALS = frozenset({"none", "no", "never", "nil", "0", "zero", "denied", "nope
 _LABEL_WORDS = frozenset({"thoughts", "thought", "feelings", "feeling", "urges", "urge", "ideas", "plans", "ideation"})
 
 
+_RELAPSED = re.compile(r"\b(?:relapsed|relapsing|slipped up|broke (?:my|the) streak|(?:started|starting) again)\b")
+
+
+_NOT_NOW = re.compile(
+    r"\b(?:(?:i )?(?:dont|do not) feel (?:like )?(?:that|it|this|those things) (?:\w+ )?(?:now|anymore|any more|these days)"
+    r"|(?:im|i am) (?:\w+ )?(?:very |so |a lot |completely )?different now|not (?:how|what) i (?:feel|think) now"
+    r"|(?:thats|that is|its) not (?:me|how i am) (?:now|anymore|any more))\b"
+)
+
+
 def _historical(doc: _Doc, a: int) -> bool:
     start = doc.clause[a]
     end = doc.clause_end(a)
     clause = doc.words(start, end)
-    if lex.HISTORY_STRONG.search(clause):
-        return True
+    if lex.HISTORY_STRONG.search(clause) and not _RELAPSED.search(clause):
+        return True  # round 10: "relapsed after 3 years clean from sh" is not history
     # Only within the clause: read across sentences, "i tried to kill myself in 2019. i have
     # a plan to jump" set the plan aside as history (round 6, reverted). A past attempt
     # beside a present plan is the disclosure that matters most.
     if lex.HISTORY.search(clause) and not lex.RECENT.search(clause):
+        return True
+    # round 10: disowned as past in what follows ("... all the stuff about wanting to die. i
+    # dont feel that now at all")
+    if _NOT_NOW.search(doc.words(end, len(doc.toks))) and not lex.RECENT.search(clause):
         return True
     return (bool(lex.CONTEXT_HISTORY.search(clause)) and not _STILL_GOING.search(clause)  # "6 yrs clean from"
             and not _PRESENT_INTENT.search(clause))
@@ -543,7 +568,13 @@ _OWNED_WORDS = re.compile(
     r"\b(?:i (?:meant|mean|felt) (?:every (?:word|line|bit) of it|every (?:word|line)|all of it|it)"
     r"|(?:thats|that is|its|it is|which is) (?:exactly |just )?how i (?:feel|felt|am feeling)"
     r"|every (?:word|line) (?:of it )?(?:is|was|felt) (?:true|me|about me|mine)"
-    r"|(?:felt|feels|feel) like (?:it|they|she|he) (?:was|were|is|are) (?:written |singing |talking )?about me)\b"
+    r"|(?:felt|feels|feel) like (?:it|they|she|he) (?:was|were|is|are) (?:written |singing |talking )?about me"
+    # round 10: the patient's own told after someone else's ("my friend's been cutting, i
+    # gave her the samaritans number, and ive started again too", "... and so have i"; the
+    # normaliser drops "so"); "it scares me too" is not
+    r"|(?:^|[,.;!?] |\band |\bbut )(?:(?:so )?(?:am|have|do) i(?= [,.;!?]| too|$)|me too|i (?:am|have|do) too"
+    r"|(?:ive|i have|i) (?:started|been doing it|begun|relapsed) (?:again )?too"
+    r"|(?:ive|i have) (?:started|begun) again|im doing it (?:again|too)))\b"
 )
 
 
@@ -563,9 +594,17 @@ def _other_subject(doc: _Doc, a: int, b: int, source: Source) -> bool:
     return False
 
 
+_RECURRING = re.compile(
+    r"\b(?:every (?:single )?(?:night|day|morning|evening)|most (?:nights|days|mornings)|all the time|constantly"
+    r"|lately|these days|(?:myself|me) again)\b"
+)
+
+
 def _joke(doc: _Doc, a: int, b: int) -> bool:
     """A laugh anywhere in the sentence, or "joking" next to the phrase."""
     sent = [t.norm for t in doc.toks[doc.sentence[a] : doc.sentence_end(a)]]
+    if _RECURRING.search(" ".join(sent)):
+        return False  # round 10: "lol i pray every night i dont wake up" - a joke is not a habit
     if "lol" in sent:
         return True
     lo, hi = max(doc.sentence[a], a - 3), min(doc.sentence_end(a), b + 5)
@@ -625,6 +664,8 @@ def _asked_and_denied(doc: _Doc, a: int) -> bool:
     before = doc.words(doc.sentence[a], a)
     if not lex.QUESTION_FRAME.search(before):
         return False
+    if lex.DENIAL_BEFORE.search(before):
+        return True
     after = doc.words(a, len(doc.toks))
     denial = lex.DENIAL_ANSWER.search(after)
     # round 8: "... no, i lied, it's every day" is not an answer of no
@@ -1028,6 +1069,9 @@ _OWN_RISK = re.compile(
     r"|how easy it (?:would|d) be|(?:do|doing|go) the same|the same way|(?:work\w*|worked|figur\w*) out how|how to do it"
     r"|ive started (?:\w+ing)|started writing|climbed|looked up|looking up"
     r"|reading up|researched|meaning it|meant it|not (?:just )?(?:the |my )?ocd|isnt (?:just )?(?:the |my )?ocd"
+    # round 10: "its not like those thoughts you said are ocd, i actually want to"
+    r"|not like (?:\w+ ){0,5}ocd|(?:wasnt|was not) (?:just )?(?:the |my )?ocd"
+    r"|i (?:actually|genuinely|really|properly) want(?:ed)? to(?= ?[,.!?]|$)"
     r"|(?:dont|doesnt|didnt) feel like (?:the |my )?ocd|not like my ocd|(?:not|no longer|isnt|arent) (?:scared|frightened|horrified|scary)"
     r"|(?:dont|doesnt) (?:scare|frighten|horrify|bother) me|(?:feels?|felt) (?:good|calm|right|like (?:a )?relief|peaceful)"
     r"|a relief|agree with (?:it|them)|want them|angry|anger|rage|furious|temper|wound up|(?:hate|despise) (?:him|her|them)"

@@ -496,6 +496,8 @@ HYPOTHETICAL = re.compile(
 #: Distant-past markers: a risk phrase in the same clause is history.
 HISTORY = re.compile(
     r"\b(?:used to|use to|years ago|year ago|months ago|a long time ago|long ago|ages ago|"
+    # round 10: "back when i was drinking", "16 year old me who wanted to die"
+    r"back when|(?:\d+|teenage|younger|little|old|past|former) (?:year old )?(?:me|self) (?:who|that)|"
     r"when (?:i was|we were) (?:younger|young|little|small|a (?:kid|child|teen|teenager|student)|kids|children|teens"
     r"|teenagers|at (?:school|uni|college)|\d+)|as (?:a (?:kid|child|teen|teenager|student)|kids|children)"
     r"|in my (?:teens|twenties|20s|30s)|"
@@ -533,6 +535,7 @@ ACCIDENT = re.compile(
     r"\b(?:by accident|accidentally|accidental|by mistake|clumsy|messing about|play fighting|"
     r"playing|at the gym|football|rugby|boxing|training|on the oven|on the stove|on the iron|"
     r"on the kettle|on the pan|cooking|chopping|ironing|gardening|thorns?|"
+    r"deboning|filleting|peeling (?:the |some )?(?:potatoes|spuds|veg|carrots|apples?|onions?)|slicing|grating|mandoline|opening (?:a|the) (?:tin|can|parcel|box)|"
     r"rose bush|nettles?|brambles?|hedge|(?:the|my|our) (?:cat|cats|dog|dogs|kitten|puppy|hamster|rabbit))\b"
 )
 
@@ -560,6 +563,7 @@ THOUGHT_LABEL = re.compile(
 THOUGHT_WORK = re.compile(
     r"\b(?:evidence (?:for|against)|belief \d+|believed? (?:it )?\d+|rated|re ?rated|\d+ ?%|"
     r"\d+ percent|alternative|balanced|challeng\w*|reframe\w*|thought record|"
+    r"(?:dont|do not|didnt|no longer) believe (?:it|that|a word)|figure of speech|"
     r"then (?:crossed|laughed)|reading it back|read it back)\b"
 )
 
@@ -612,7 +616,14 @@ QUESTION_FRAME = re.compile(
     r"ask (?:me )?(?:if|whether|about)|(?:question|item) (?:(?:9|nine|\d+) )?(?:about|on|if|asks)|questionnaire|phq|form asks|"
     r"since you asked|score breakdown|scores? (?:were|was|for)|the (?:\w+ )?(?:question|item) about|"
     r"asked (?:\w+ ){1,5}(?:if|whether)|"
-    r"asking (?:me )?(?:if|whether|about))\b"
+    r"asking (?:me )?(?:if|whether|about)"
+    # round 10: "filled in the core-10, put 'not at all' for the ones about ...", "for the '...' one i put 0"
+    r"|core ?10|core ?om|gad ?7|(?:for|on) the(?= \")|for the ones? (?:about|on))\b"
+)
+#: ...answered no before the item is named: "put 'not at all' for the ones about hurting myself".
+DENIAL_BEFORE = re.compile(
+    r"\b(?:put|ticked|scored|answered|said|circled|marked) (?:a )?(?:\" )?(?:0|zero|not at all|never|no)(?: \")?"
+    r" (?:for|on) (?:the |both )?(?:ones?|questions?|items?|bits?)\b"
 )
 #: ...answered no.
 DENIAL_ANSWER = re.compile(
@@ -656,6 +667,13 @@ TOPIC_NOUNS = frozenset(
         "storyline",
         "chapters",
         "chapter",
+        # round 10: "the self harm cycle diagram helped me understand my daughter"
+        "cycle",
+        "diagram",
+        "handout",
+        "booklet",
+        "video",
+        "worksheet",
     }
 )
 

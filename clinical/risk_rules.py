@@ -14,6 +14,12 @@ import re
 from dataclasses import dataclass
 
 MACROS: dict[str, str] = {
+    # "(rather die) than do karaoke": a chore or an embarrassment, not living (round 10)
+    "TRIVIALTHAN": (
+        r"than (?:do|doing|sing|dance|karaoke|wear|eat|watch|listen|sit through|speak|present|give a|make a|ask"
+        r"|admit|phone|ring|call|touch|use|go (?:to (?:the|a|that|this|work|school|a party|the dentist)|running"
+        r"|shopping|camping|clubbing))"
+    ),
     "ME": r"(?:myself|my self|me)",
     "MYSELF": r"(?:myself|my self|meself)",
     "I": r"(?:i|im|ive|id|ill)",
@@ -192,7 +198,12 @@ U, H, M = "urgent", "high", "moderate"
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- plan / intent
-    Rule(SP, U, r"<INTENT> <W2>(?:kill <MYSELF>|<END>|<METHOD>|die|commit suicide)"),
+    Rule(SP, U, r"<INTENT> <W2>(?:kill <MYSELF>|<END>|<METHOD>|commit suicide)"),
+    # Round 10: "going to die" feared is not intent ("scared ill die if something gets stuck",
+    # "convinced ... im going to die before my kids grow up", "keep thinking ill die in my sleep").
+    Rule(SP, U, r"<INTENT> <W2>die", scope="sentence",
+         veto=r"scared|afraid|terrified|frightened|worried|worrying|worry|convinced|phobia|fears?|panic\w*|anxiety"
+         r"|anxious|paranoid|certain|in my sleep|melanoma|cancer|tumou?r|heart attack|stroke|turbulence"),
     Rule(SP, U, r"(?:kill <MYSELF>|<END>|<METHOD>|die) <W3><LATER>"),
     Rule(SP, U, r"(?:tonights|today is|tomorrow is|this is) the (?:night|day)"),
     Rule(
@@ -328,6 +339,10 @@ RULES: tuple[Rule, ...] = (
         r"(?:family|mum|dad|kids|children|partner|wife|husband|everyone|parents|friends|"
         r"sister|brother|son|daughter|boyfriend|girlfriend|loved ones|nan|gran|people)"
         r"(?! (?:for|about|on) (?:their|his|her|the|a|my) (?:birthday|christmas|anniversary|wedding))",
+        # round 10: grief work ("the cruse counsellor suggested i write letters to mum")
+        scope="sentence",
+        veto=r"(?:counsellor|therapist|you|cruse|grief \w+) (?:suggested|said|told me|asked me|recommended)|unsent"
+        r"|(?:about|on) the day (?:she|he|they) died|to (?:my )?(?:late|dead) \w+",
     ),
     Rule(
         SP,
@@ -442,6 +457,14 @@ RULES: tuple[Rule, ...] = (
         r"at the weekend)|(?:attempt|tried|attempted) <W3>(?:didnt|did not) work",
     ),
     # ---------------------------------------------------------- ideation
+    # Round 10: an old attempt wished complete ("i tried in 2015 and lately i keep thinking i
+    # should have finished the job"), and a crash hoped for ("part of me hoped it would go down").
+    Rule(SI, H, r"(?:should|shouldve|wish i) (?:have |of |ve |had )?finished (?:the job|it|myself off)"
+         r"|(?:wish|wished|wishing) (?:it|that|the overdose|the attempt) (?:had )?(?:worked|succeeded)"),
+    Rule(SI, H, r"(?:should|shouldve|wish i) (?:have |of |ve |had )?(?:done it|gone through with it)",
+         also=(r"tried|attempt\w*|overdose\w*|od|took an overdose",), scope="sentence"),
+    Rule(SI, M, r"part of me (?:\w+ )?(?:hoped|hopes|hoping|wished|wishes|wanted|wants) <W3>(?:would|will|had|to|might) "
+         r"(?:go down|crash|come down|not land|fall out of the sky|hit us|hit me)"),
     Rule(
         SI,
         H,
@@ -559,9 +582,10 @@ RULES: tuple[Rule, ...] = (
     # is itself a risk signal; 2 or 3 is urgent, as in clinical.risk.screen_phq9_item9.
     # The answer is told of the item itself, within a few words of it and no other clause
     # between (review): "item 9 was 0 again, question 2 was 3" is about question 2.
-    Rule(SI, U, r"(?:<ITEM9> (?:[-:] )?<W8>(?:, i )?<ITEMSAID> <ITEMSCOREHI>|<ITEMSAID> <ITEMSCOREHI> <W5><ITEM9>)"),
-    Rule(SI, H, r"(?:<ITEM9> (?:[-:] )?<W8>(?:, i )?<ITEMSAID> <ITEMSCORELO>|<ITEMSAID> <ITEMSCORELO> <W5><ITEM9>)"),
-    Rule(SI, H, r"(?:better|best) off dead|rather be dead|rather die|be better dead"),
+    Rule(SI, U, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> )?<ITEMSCOREHI>|<ITEMSAID> <ITEMSCOREHI> <W5><ITEM9>)"),
+    Rule(SI, H, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> )?<ITEMSCORELO>|<ITEMSAID> <ITEMSCORELO> <W5><ITEM9>)"),
+    # "rather die than do karaoke" is a figure of speech (round 10); "rather die than go on like this" is not.
+    Rule(SI, H, r"(?:better|best) off dead|rather be dead|be better dead|rather die(?! <TRIVIALTHAN>)"),
     # Envying the dead (round 8 review): "i envy people who die in accidents"
     Rule(SI, H, r"(?:envy|envied|jealous of) (?:people|those|anyone|someone|the ones|folk) (?:who|that) (?:\w+ )?"
          r"(?:die|died|dies|pass away|passed away|dont wake up|didnt wake up|get to die|get to go)",
@@ -737,6 +761,15 @@ RULES: tuple[Rule, ...] = (
         context="si",
     ),
     # ---------------------------------------------------------- self-harm
+    # Round 10: back to the blade, named by the tool alone ("i did go back to the razor a couple
+    # of times this week"), and laxatives taken to punish ("loads of laxatives when i hate myself").
+    Rule(SH, H, r"(?:relapsed|slipped up|broke (?:my|the) streak) (?:(?!but |now |and |since |then )\w+ ){0,6}(?:clean|free) (?:from|of) "
+         r"(?:cutting|self harm|self harming|burning|hurting myself)"),
+    Rule(SH, H, r"(?:went|gone|go|going|been going|got|getting|slipped) back to (?:the |my )?(?:razor|razors|blade|blades"
+         r"|sharpener|lighter)(?! (?:for|to shave|shaving|aisle))", act=True),
+    Rule(SH, H, r"(?:laxatives|laxies|diuretics|diet pills)", scope="sentence",
+         also=(r"hate myself|hating myself|punish\w*|(?:way |much |a lot )?more than (?:the|it|youre|you) (?:packet|box|label|says|should)"
+               r"|(?:a )?whole (?:box|packet|pack)|handfuls",)),
     Rule(
         SH,
         U,
@@ -880,6 +913,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(SH, M, r"(?:deserve|deserves) (?:to be punished|to hurt|pain|to suffer|to feel pain)"),
     # ---------------------------------------------------------- harm to others
+    # Round 10: an urge to throw something at a person ("had a real urge to throw my coffee at
+    # the woman in the queue"), not at a wall or a telly.
+    Rule(HO, M, r"(?:urge|urges|wanted|want|tempted|itching|close|came close) to (?:(?:throw|lob|chuck|hurl) (?:\w+ ){0,3}at"
+         r"|slap|hit|punch|smack|thump|whack|headbutt|throttle|strangle) "
+         r"(?:him|her|them|someone|somebody|people|(?:the|a|this|that) (?:woman|man|guy|lady|bloke|kid|driver|cashier"
+         r"|customer|person|colleague|girl|boy|lad)|my (?:boss|partner|husband|wife|son|daughter|mum|dad|colleague|manager"
+         r"|brother|sister|flatmate|boyfriend|girlfriend))"),
     Rule(
         HO,
         U,
@@ -912,6 +952,11 @@ RULES: tuple[Rule, ...] = (
         r"im going to|i will|ill) <W2>(?:<HARMV>) <W2><OBJ>"
         r"(?! (?:for|when (?:i see|she sees|he sees|they see)|at (?:cards|chess|pool|darts|tennis|"
         r"squash|football|this|that|the game)|in (?:a|the) (?:race|game|match|quiz)))",
+        # round 10: a household grievance, not a threat ("im going to kill my brother if he eats
+        # my yoghurt again"); "if he touches her again" or "if she leaves me" stay threats
+        veto=r"if (?:he|she|they|you) (?:\w+ )?(?:eats?|finish(?:es)?|borrows?|nicks?|drinks?|forgets?|spoils?"
+        r"|wakes? (?:me|us|the baby) up|(?:uses?|moves?|breaks?|dents?|scratch(?:es)?|eats?) (?:my|our)"
+        r"|plays? (?:that|this) (?:song|album|game))",
     ),
     Rule(
         HO,
@@ -981,6 +1026,15 @@ RULES: tuple[Rule, ...] = (
         r"guy|bloke|stranger|someone|coworker)",
     ),
     # ---------------------------------------------------------- safeguarding: child
+    # Round 10: a child under 18 staying with a grown man ("my 16 yr old is staying at a
+    # 'friends' but its a man in his 30s"), and a thrown object that hurt a child.
+    Rule(SC, H, r"(?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen) (?:yr|yrs|year|years|y) (?:olds?|o) (?:[^ .?!]+ ){0,10}"
+         r"(?:(?:staying|stays|stayed|sleeping|sleeps|slept|seeing|dating|going out|meeting|meets|met up|living|lives"
+         r"|moved in|in love|messaging|stopping) (?:[^ .?!]+ ){0,8}(?:man|guy|bloke|fella|lad)|boyfriend|bf)"
+         r" (?:in his|whos|who is|of|aged|is) (?:2\d|3\d|4\d|5\d|20s|30s|40s|50s|twenties|thirties|forties|fifties"
+         r"|late twenties)"),
+    Rule(SC, H, r"(?:threw|thrown|throws|throwing|chucked|lobbed|hurled) (?:a |the |his |her |their |my )?(?:\w+ )?at "
+         r"(?:my|our|the|his|her) (?:eldest|youngest|son|daughter|kid|kids|child|children|boy|girl|baby|little one|toddler)"),
     Rule(SC, U, r"(?:shook|shaken|shaking|shake) (?:the|my|our) (?:baby|newborn|toddler)"),
     Rule(
         SC,
@@ -1217,6 +1271,11 @@ RULES: tuple[Rule, ...] = (
         context="vuln",
     ),
     # ---------------------------------------------------------- domestic abuse
+    # Round 10: control by a threat to self-harm ("my girlfriend says if i go on my mates stag
+    # do shell hurt herself and itll be my fault").
+    Rule(DA, M, r"(?:says|said|threatens|threatened|threatening|tells me|told me) (?:that )?if i (?:\w+ ){0,8}"
+         r"(?:shell|hell|she will|he will|shed|hed|she would|he would|theyll|they will) (?:hurt|kill|harm|cut|top) "
+         r"(?:herself|himself|themselves)", subject=False),
     Rule(DA, U, r"<PERP> <W3><CHOKE> (?:me)?"),
     Rule(DA, U, r"(?:hands?|arm|fingers) (?:round|around|on) my (?:neck|throat)"),
     Rule(DA, U, r"(?:i was|got|been|being) (?:strangled|choked|throttled)"),
@@ -1408,7 +1467,12 @@ MACROS.update(
             r"use them on <MYSELF>|tied|tying|tie it|have (?:it|them) ready|got (?:it|them) ready|"
             r"picked|chosen|chose|hidden|hid|keep them|keeping them|definitely)"
         ),
-        "ITEMSAID": r"(?:put|scored|score|ticked|circled|answered|gave it|marked|chose|picked|was|is|its)",
+        # Round 10: a zero taken back is an answer too ("i put 0 but its more like a 3").
+        "ITEMSAID": (
+            r"(?:(?:put|scored|score|ticked|circled|answered|gave it|marked|chose|picked|was|is|its)"
+            r"(?: (?:more like|really|actually|closer to))?|more like|closer to"
+            r"|should (?:have|of|ve) (?:put|been|said|ticked|circled)|should be)"
+        ),
         # ... an answer, not a count of something ("question 9 is 2 pages in")
         "ITEMSCOREHI": (
             r"(?:a |it a |it )?(?:2|3|two|three|more than half(?: the days)?|nearly every day)\b"
@@ -1421,7 +1485,9 @@ MACROS.update(
         "ITEM9": (
             r"(?:(?:question|item|q|number) (?:9|nine)|q9|item9|(?:better|best) off dead|(?:hurting|harming) (?:yourself|myself)"
             r"|thoughts? (?:of|about) (?:death|dying|self harm|suicide|being dead|hurting)"
-            r"|the (?:suicide|self harm|dead|death) (?:one|question|bit))"
+            r"|the (?:suicide|self harm|dead|death) (?:one|question|bit)"
+            # round 10: "phq9 last q = 3"
+            r"|phq ?9? (?:the )?(?:last|final) (?:q|question|item|one))"
         ),
         "PRESENT": (
             r"(?:walked|walk|walking|went|go|going|stood|standing|stand|sat|sitting|drove|drive|"
@@ -1437,8 +1503,8 @@ MACROS.update(
             r"(?:an|my) operation|in hospital for (?:an|my)|(?:no|bad) (?:signal|wifi|internet|reception))"
         ),
         "BENIGNUSE": (
-            r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headache|"
-            r"migraine|period|toothache|hangover|back pain|cold|flu|kitchen|cooking|dinner|"
+            r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headaches?|"
+            r"migraines?|period|toothache|hangover|back pain|cold|flu|kitchen|cooking|dinner|"
             r"chopping|dog|cat toy|garden|washing line|camping|climbing wall|gym|work|commute|"
             r"leeds|london|station to|to see|visit|ocd|intrusive|film|book|documentary|news)"
         ),
@@ -1664,7 +1730,7 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"(?:of )?(?:my |the |his |her )?(?:\w+ )?<DRUG>",
     ),
     # ---------------------------------------------------------- ideation
-    Rule(SI, H, r"<DESIRE>", also=(r"<DEATHW>",), veto=r"lol|joke|heart attack|plane|crash"),
+    Rule(SI, H, r"<DESIRE>", also=(r"<DEATHW>",), veto=r"lol|joke|heart attack|plane|crash|rather die <TRIVIALTHAN>"),
     Rule(SI, H, r"<FIXATE>", also=(r"<SPOT>",), veto=_NOT_OCD + r"|<BENIGNUSE>"),
     Rule(
         SI,

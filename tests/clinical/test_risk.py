@@ -1271,3 +1271,90 @@ def test_round9_someone_elses_risk_handed_on(text: str, held: bool) -> None:
 def test_round9_sleep_wished_for_and_the_tools_of_self_harm(text: str, flags: bool) -> None:
     """Not waking up wished for without a "want"; "with a lighter" is not a kitchen accident."""
     assert screen_text(text).is_risk is flags
+
+
+# ---------------------------------------------------------------- round 10
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # own risk told after someone else's
+        ("my best mate has been cutting, i sent her the shout number, and ive started again too", True),
+        ("my brother self harms and so do i", True),
+        ("my sister has been self harming, it scares me too", False),
+        ("my cousin self harms, my aunt worries and my mum does too", False),
+        # a screening item answered above 0, or a 0 taken back
+        ("item 9 - i put 0 but its more like a 2 if im honest", True),
+        ("phq9 last q = 3", True),
+        ("question 9 2 pages in and im bored already", False),
+        ("did the phq9 tonight, last q 0, the rest 2s", False),
+        ("did the gad7 and core-10, put 'not at all' for the ones about hurting myself", False),
+        # a negated verb that closed its own clause
+        ("told my gp i was fine but i wasnt, the thoughts of ending it are back every night", True),
+        ("i wasnt, im not suicidal at all", False),
+        # a habit is not a joke
+        ("lol i hope i dont wake up every single night", True),
+        ("wanting to kms again, fun times 🙃", True),
+        ("lol if i have to redo this spreadsheet ill kill myself", False),
+        # a relapse after years clean is not history
+        ("relapsed after 2 years clean from cutting, its nearly every night now", True),
+        ("3 years clean from cutting now and no relapse", False),
+        # "if he ... my yoghurt": a grievance; "if he touches her" is a threat
+        ("im going to kill my flatmate if she eats my cheese again", False),
+        ("im going to kill him if he touches my daughter again", True),
+        # a feared death, or a chore one would rather die than do
+        ("im terrified im going to die of a heart attack, my chest keeps tightening", False),
+        ("tonight im going to die, ive got everything ready", True),
+        ("honestly id rather die than do a presentation in front of the board", False),
+        ("id rather die than carry on like this", True),
+    ],
+)
+def test_round10_own_risk_answers_habits_and_figures_of_speech(text: str, flags: bool) -> None:
+    assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i tried in 2019 and lately i think i should have done it properly", Category.SUICIDAL_IDEATION),
+        ("the plane dropped and part of me wished it would go down", Category.SUICIDAL_IDEATION),
+        ("went back to the blade a few times this week, its fine honestly", Category.SELF_HARM),
+        ("when i hate myself i take a whole box of laxatives", Category.SELF_HARM),
+        ("my 15 year old is seeing a man in his 20s she met online", Category.SAFEGUARDING_CHILD),
+        ("my 14 yr olds boyfriend is 23", Category.SAFEGUARDING_CHILD),
+        ("he threw a mug at my son last night", Category.SAFEGUARDING_CHILD),
+        ("he says if i go to my sisters for christmas hell kill himself and itll be on me", Category.DOMESTIC_ABUSE),
+        ("had the urge to chuck my drink at the lad on the train, it wasnt the ocd thing", Category.HARM_TO_OTHERS),
+    ],
+)
+def test_round10_phenomena_without_the_usual_words(text: str, category: Category) -> None:
+    assert category in {f.category for f in screen_text(text).findings}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 16 year old has a driving instructor, a man in his 50s, very patient",
+        "wanted to throw my phone at the wall",
+        "went back to the razor aisle for my legs",
+        "my mum and dad threw a party at the village hall",
+        "the cruse volunteer suggested i write letters to dad, wrote the first one about the day he died",
+        "wrote a letter to 15 year old me who wanted to die. im really different now",
+        "reading my old journal, pages about wanting to be dead. i dont feel like that now",
+        "back when i was drinking i threatened a bouncer. 8 years sober now",
+        "the self harm cycle diagram you drew made so much sense",
+        "sliced my thumb deboning a chicken",
+        "keep a box of paracetamol in my bag for migraines",
+        "thought: 'id be better off dead than go back to that job'. i dont believe it now, it was the dread",
+    ],
+)
+def test_round10_not_risk(text: str) -> None:
+    assert not screen_text(text).is_risk
+
+
+def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
+    """"It's not like the thoughts you said are OCD, I actually want to" is the writer's own urge."""
+    text = "i get urges to slap my husband when he belittles me. its not like those thoughts you said were ocd, i actually want to"
+    assert "intrusive thought" not in context_reasons(text)
+    assert screen_text(text).is_risk
