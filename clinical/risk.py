@@ -996,6 +996,7 @@ FALSE_ALARM_REASONS = frozenset(
         "thought record",
         "intrusive thought",
         "low mood",
+        "health anxiety",
     }
 )
 
@@ -1257,12 +1258,18 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_ENDING.search(low)
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
+        or lex.CONTEXT_EVERYDAY.search(low)
     ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
                or _BESIDE_A_PURPOSE.search(low) or _COVER_FOR_RULES.search(low) or _WITH_THE_MEANS.search(low)
                or _WISH_TO_DIE.search(low)):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")
+    if lex.CONTEXT_HEALTH_FEAR.search(low) and not (
+            _WISH_TO_DIE.search(low) or _OWN_RISK.search(low) or _PRESENT_INTENT_UNDENIED.search(low)
+            or _WITH_THE_MEANS.search(low)
+            or _COVER_STORY.search(low)):
+        out.append("health anxiety")
     if lex.CONTEXT_IDIOM.search(low):
         out.append("idiom")
     if lex.CONTEXT_LOW_MOOD.search(low) and not _darker_than_low_mood(low):

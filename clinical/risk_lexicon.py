@@ -954,7 +954,11 @@ CONTEXT_IDIOM = re.compile(
     r"\b(?:early grave|fork in me|doing me in|murdering me|crawl (?:under|into) a (?:rock|hole)|"
     r"ground (?:to )?swallow me|put me out of my misery|end of me|finish(?:ed|es)? me off|"
     r"driving me (?:mad|crazy|up the wall|round the bend)|weight off|done for the day|im toast|"
-    r"over my dead body|dead meat|shoot me now|scream into a pillow|could scream)\b"
+    r"over my dead body|dead meat|shoot me now|scream into a pillow|could scream"
+    # round 10: hyperbole ("ill have to sell a kidney", "my boss will have my head on a plate")
+    r"|sell a kidney|head on a plate|guts for garters|(?:going to|gonna|will) kill me (?:for|when|if)"
+    r"|faking (?:his|her|my|their) own death|(?:jump\w*|fell|falling) off the sofa|bricking it"
+    r"|already dying)\b"
 )
 
 #: Medication taken as prescribed and helping, or coping that worked: the
@@ -1085,6 +1089,27 @@ CONTEXT_PURPOSE_MORE = re.compile(
     r"|fishing|wallpaper|paper cut|the shard|the views?"
     r"|tomatoes|onions|the veg|garden waste|incinerator|bonfire|hanging (?:pictures|the washing|out the washing|curtains|a shelf)"
     r"|(?:in|from) (?:his|her|their) will|clove hitch|dinghy|sailing|(?:person|someone) on the line)\b"
+)
+
+#: Everyday life that borrows risk's words (round 10): sport and fitness ("smashed my pb
+#: at parkrun", "leg day destroyed me"), diets and fasts ("doing the 5:2 again", "ramadan so
+#: im fasting"), and help kept at hand but not needed ("havent needed it but its there",
+#: "111 option 2"). A safety plan itself is not here: "safety plan homework - i couldnt fill
+#: in reasons to live" is a disclosure.
+CONTEXT_EVERYDAY = re.compile(
+    r"\b(?:parkrun|pb|personal best|leg day|hiit|spin class|bootcamp|crossfit|(?:half )?marathon|\d+ ?k (?:run|race)"
+    r"|couch to 5k|skydive|bungee|clay pigeon|paintball|laser tag|workout|personal trainer"
+    r"|5 ?: ?2|fast(?:ing)? days?|fasting|ramadan|iftar|suhoor|lent ?:|for lent|low fodmap|dietitian|colonoscopy"
+    r"|bowel prep|slimming world|weight ?watchers|calorie counting|down \d+ ?(?:lbs?|pounds|kg|kilos)"
+    r"|(?:havent|never) needed (?:it|to use it)|option 2)\b"
+)
+
+#: A feared death or illness (round 10): health anxiety, not a wish ("convinced the mole is
+#: melanoma and im going to die", "the fear of dying on the plane", "googled brain tumour").
+CONTEXT_HEALTH_FEAR = re.compile(
+    r"\b(?:health anxiety|(?:scared|afraid|terrified|frightened|fear|phobia|worried|worry|convinced|sure|certain"
+    r"|panick\w*) (?:\w+ ){0,6}(?:dying|die|the end|having a (?:stroke|heart attack|seizure)|tumou?r|cancer|melanoma"
+    r"|stroke|heart attack)|googl\w+ (?:\w+ ){0,5}(?:tumou?r|cancer|symptoms|stroke)|fast test|dermatology)\b"
 )
 
 #: A plan in words (round 7): a method or means, a place, a date or time, means

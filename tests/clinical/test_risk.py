@@ -1358,3 +1358,24 @@ def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
     text = "i get urges to slap my husband when he belittles me. its not like those thoughts you said were ocd, i actually want to"
     assert "intrusive thought" not in context_reasons(text)
     assert screen_text(text).is_risk
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "given"),
+    [
+        ("smashed my 10k pb this morning, legs are dead", "benign context", True),
+        ("doing intermittent fasting days again, down 4 lbs, starving by 6pm", "benign context", True),
+        ("crisis card is in my purse, havent needed it", "benign context", True),
+        ("fasting for ramadan and honestly i want to die, i cant do this anymore", "benign context", False),
+        ("convinced this headache is a tumour, googled symptoms all night", "health anxiety", True),
+        ("terrified im having a heart attack every time my chest goes tight", "health anxiety", True),
+        ("scared ill die before my kids grow up and part of me wants to die anyway", "health anxiety", False),
+        ("if i dont hit the target my manager will have my head on a plate", "idiom", True),
+        ("my kids keep jumping off the sofa, theyll break their necks", "idiom", True),
+        # a safety plan is not, by itself, safety (a disclosure written into one)
+        ("safety plan homework - couldnt think of reasons to live, left the letters out instead", "benign context", False),
+    ],
+)
+def test_round10_everyday_life_and_feared_death_hold_the_model_back(text: str, reason: str, given: bool) -> None:
+    """Context reasons only ever hold back the learned layer below its veto bar."""
+    assert (reason in context_reasons(text)) is given
