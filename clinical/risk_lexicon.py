@@ -992,13 +992,13 @@ CONTEXT_SCHEDULING = re.compile(
 #: unless the message names it ("intrusive", "ocd", "erp", "call of the void").
 INTRUSIVE_NAMED = re.compile(
     r"\b(?:intrusive|ocd|pure ?o|erp|exposure (?:work|therapy|task|homework|today|hierarchy|step)|call of the void"
-    r"|high place (?:thing|phenomenon)|harm (?:thoughts|ocd)|ego ?dystonic|the anxiety talking"
+    r"|high place (?:thing|phenomenon)|harm (?:thoughts|ocd)|ego[ -]?dystonic|the anxiety talking|scrupulosity"
     r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
     r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever|ocds)\b"
 )
 INTRUSIVE_THOUGHT = re.compile(
     r"\b(?:what if i (?:\w+ ){0,2}(?:push|pushed|stab|hurt|harm|jump|drop|swerve|snap|lose control|poison\w*|strangle"
-    r"|drown|hit|kill|grab|let go|held|hold|put|knocked|crash|turn\w*|attack\w*|scald\w*|smother\w*|throw\w*|shove\w*"
+    r"|drown|hit|kill|grab\w*|let go|held|hold|put|knocked|crash|turn\w*|attack\w*|scald\w*|smother\w*|throw\w*|shove\w*"
     r"|stab\w*|do something (?:to|bad))"
     r"|(?:thoughts?|images?|pictures?|flash(?:es)?|ideas?|urges?) (?:\w+ ){0,6}(?:pops?|popped|popping|flash(?:es|ed)?"
     r"|came|comes|arrives?|arrived|keeps? coming)(?: up| in| into| back)?"
@@ -1006,12 +1006,17 @@ INTRUSIVE_THOUGHT = re.compile(
     r"|(?:out of|from) nowhere|(?:my )?brain (?:keeps )?(?:shows?|showing|throws?|throwing|gives?|giving|is testing) me"
     r"|(?:thoughts?|images?|pictures?|flash(?:es)?|picturing|pictured|imagin\w+|seeing myself) (?:of |about )?(?:\w+ ){0,3}"
     r"(?:push\w*|stab\w*|hurt\w*|harm\w*|strangl\w*|drown\w*|dropp?\w*|throw\w*|chuck\w*|hitting|punch\w*|poison\w*"
-    r"|crash\w*|swerv\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife|lett?ing go|scald\w*"
+    r"|crash\w*|swerv\w*|steer\w*|shov\w*|smother\w*|suffocat\w*|grab\w*|the (?:bread |kitchen )?knife|lett?ing go|scald\w*"
+    r"|putting (?:a|the) pillow"
     r"|holding (?:\w+ ){0,2}under)"
     r"|(?:stabbing|strangling|pushing|shoving|drowning|dropping|smothering|poisoning|swerving|scalding|knife|harm)"
     r" (?:thoughts?|spikes?|images?|pictures?|flash(?:es)?)"
     r"|dread (?:that )?i(?:ll| will| might| could| would) (?:\w+ )?(?:do something (?:to|bad)|snap|lose control)"
-    r"|(?:think|thought|voice says|voice saying) just (?:step|jump|push|swerve|grab|let go|lean))\b"
+    r"|(?:think|thought|voice says|voice saying) just (?:step|jump|push|swerve|grab|let go|lean)"
+    # round 10: the checking that follows one ("drove round the roundabout to check i hadnt hit a
+    # cyclist", "i think ive run someone over")
+    r"|(?:check|checking|checked) (?:\w+ ){0,3}(?:that )?i (?:hadnt|havent|didnt) (?:hit|run|ran|knock\w*|hurt)"
+    r"|think (?:ive|i have|i had|id) (?:hit|run|ran|knocked) (?:someone|somebody|a \w+))\b"
 )
 INTRUSIVE_DISTRESS = re.compile(
     r"\b(?:horrif\w+|terrif\w+|scared|scares|scary|frighten\w*|petrified|panic\w*|sick|disgust\w*|monster"
@@ -1020,6 +1025,7 @@ INTRUSIVE_DISTRESS = re.compile(
     r"|(?:not|never) something i want|no (?:anger|intent\w*|desire) behind|reassurance|confess\w*|compulsions?"
     r"|(?:keep|kept) checking|check(?:ing|ed)? (?:that )?i (?:havent|hadnt|didnt|wasnt)|why (?:is|does) my (?:brain|head|mind)"
     r"|i adore|vile|dread|check(?:ing)? again|never so much as|(?:dont|wont) go that way"
+    r"|never done anything (?:\w+ )?like (?:it|that)|the what ifs|hate the thought"
     r"|i (?:dont|do not|didnt) want to(?! (?:live|be here|be alive|wake|go on|carry on|exist|be around|see|face))"
     r"|i know i (?:wont|wouldnt|never)|cried|crying|sobb\w*|(?:im|i am|i was|was|left me|still|got me|me) shaking|shaken|shook up|in tears|avoid\w*|hid (?:the|all)|moved (?:the|them) |i love (?:him|her|them|my))\b"
 )

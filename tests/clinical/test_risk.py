@@ -1379,3 +1379,20 @@ def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
 def test_round10_everyday_life_and_feared_death_hold_the_model_back(text: str, reason: str, given: bool) -> None:
     """Context reasons only ever hold back the learned layer below its veto bar."""
     assert (reason in context_reasons(text)) is given
+
+
+@pytest.mark.parametrize(
+    ("text", "intrusive"),
+    [
+        ("keep getting the thought of steering into the bus queue, ive never done anything like that", True),
+        ("went back twice to check i hadnt hit the lollipop lady. the what ifs are exhausting", True),
+        ("every pothole and i think ive hit someone, i know its ocd", True),
+        ("the thought of putting a pillow over her face came at the night feed, i hate the thought", True),
+        ("knife in my hand and 'what if i grabbed him' - its ego-dystonic, you said", True),
+        # the writer's own wish or intent beside it is not an intrusive thought
+        ("the thought of steering into the lorry keeps coming and part of me wants to", False),
+        ("went back to check i hadnt hit anyone and honestly i dont want to be here anymore", False),
+    ],
+)
+def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive: bool) -> None:
+    assert ("intrusive thought" in context_reasons(text)) is intrusive
