@@ -1220,6 +1220,8 @@ _WITH_THE_MEANS = re.compile(
     r"|all my) (?:\w+ )?(?:rope|pills|tablets|blades?|razors?|knife|belt|cord|cable|ligature|hosepipe)"
     r"|(?:counted|counting|lined|lining|laid|laying) (?:them |it )?(?:out|up) (?:\w+ ){0,2}(?:pills|tablets|blades?|razors?)"
     r"|(?:counted|counting|lined up|laid out) (?:the|my|all|all the|all my|\d+) (?:\w+ )?(?:pills|tablets|blades?|razors?))\b"
+    # round 10: a week's doses sorted is not means laid out
+    r"(?! (?:\w+ ){0,3}(?:dosette|pill organi[sz]er|blister|weekly (?:pill )?box))"
 )
 
 # "i'm safe for now but i've written the letters": what follows a denial's "but" counts.

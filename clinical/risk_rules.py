@@ -198,6 +198,53 @@ U, H, M = "urgent", "high", "moderate"
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- plan / intent
+    # Round 10: plans told without the usual words (read from the labelled sets' out-of-fold
+    # misses: in-sample for these rules, so only new false alarms and the unseen probes judge them).
+    # "no more 🔪🩸 tonight's it", "⚰️ soon. made my mind up", "💊💊💊 done. sorry"
+    Rule(SP, U, r"(?:tonights|tonight is|todays|today is|tomorrows|tomorrow is) it(?= \.| ,| !|$)", context="si_or_means",
+         negation=False),  # "no more" is part of it
+    Rule(SP, U, r"(?:mind is made up|made my mind up|(?:ive|i have) decided|no going back)", scope="message",
+         also=(r"coffin|grave|die|dead|death|end it|ending it|suicid\w*|kill myself|goodbye|going through with it|pills"
+               r"|rope|noose",)),
+    Rule(SP, U, r"(?:(?:pills|tablets) ){2,}(?:\S+ )?(?:done|taken|gone|swallowed|down)"),
+    # "gonna finish what i started in march. properly this time", "going through with it"
+    Rule(SP, U, r"finish (?:what i started|the job)", scope="message", history=False,
+         also=(r"botched|this time|last time|tried|attempt\w*|overdose|failed|didnt work|messed (?:it )?up",)),
+    Rule(SP, U, r"(?:going|gonna|im|will|ill) (?:to )?(?:go |going )?through with it", scope="message",
+         also=(r"mind is made up|made my mind up|decided|this time|tonight|tomorrow|soon|no going back|for real",)),
+    # the crisis words themselves, and a rehearsal on the line
+    Rule(SP, U, r"(?:im|i am|i m) not safe (?:right now|tonight|at the moment|from myself|with myself|on my own|to be alone)"
+         r"|(?:dont|do not) feel safe (?:from|with|around) myself|(?:cant|can not|cannot) keep myself safe"),
+    Rule(SP, U, r"(?:lay|laid|lying|lie) down on the (?:tracks|track|railway|railway line|line)"),
+    # affairs put in order for a date, a will beside a funeral, loose ends
+    Rule(SP, U, r"(?:sorted|ready|arranged|in order|done) (?:for|by|before) (?:the \d+\w*|monday|tuesday|wednesday|thursday"
+         r"|friday|saturday|sunday|tonight|tomorrow|next week|the weekend)", scope="message",
+         also=(r"rehomed|rehoming|cancel\w+|gave notice|my will|funeral|insurance|pension|passwords|goodbye|letters",)),
+    Rule(SP, U, r"(?:songs?|music|hymns?|readings?|outfit) for my (?:own )?funeral"),
+    Rule(SP, U, r"tying up (?:all )?(?:the |my )?loose ends", scope="message",
+         also=(r"deleted|passwords?|socials|goodbye|my will|letters?|note|pin",)),
+    # "if you dont hear from me after friday, thats why", "tell them it wasnt their fault"
+    Rule(SP, U, r"(?:dont|do not|never) hear from me (?:again|after \w+ ?,? (?:thats why|you know why|youll know))"),
+    Rule(SP, U, r"tell (?:them|everyone|my \w+) (?:that )?it (?:wasnt|was not) (?:their|his|her|anyones) fault",
+         subject=False),
+    # "ill be with dad soon, ive decided"
+    Rule(SP, U, r"(?:ill|i will|im going to|going to) be with (?:my )?(?:dad|mum|mam|nan|gran|grandad|him|her|them|son|daughter"
+         r"|husband|wife|brother|sister|baby) (?:again )?soon", scope="message",
+         also=(r"decided|ready|cant wait|not long|plan|tonight|promise",)),
+    # the means tested, counted, hoarded, or sat with
+    Rule(SP, U, r"(?:beam|hook|bannister|banister|loft hatch|rail|door frame|branch) (?:\w+ ){0,3}(?:takes|take|holds|hold"
+         r"|would hold|will hold|can hold|took) (?:my weight|me)"),
+    Rule(SP, U, r"(?:<DRUG> (?:\S+ ){0,8}i counted (?:it|them)|counted (?:out )?(?:all )?(?:the |my |her |his )?<DRUG>)"
+         r"(?! (?:\S+ ){0,4}(?:dosette|pill organi[sz]er|pharmacy|pharmacist|for the week|weekly|blister))"),
+    Rule(SP, U, r"prescriptions? early", scope="message",
+         also=(r"havent taken (?:any|them)|not taking them|saving them|stockpil\w*|keeping them",)),
+    Rule(SP, U, r"(?:sat|sitting|sit) (?:here )?with (?:\S+ ){0,6}(?:whole|all (?:my|the)|every) (?:\w+ ){0,2}"
+         r"(?:prescription|meds|pills|tablets|medication)"),
+    Rule(SP, U, r"one way ticket", scope="message",
+         also=(r"cliffs?|bridge|beachy head|edge|goodbye|wont be (?:back|coming back)|not coming back",)),
+    # leaving a job, meaning everything
+    Rule(SP, U, r"(?:leaving|notice|resign\w*|quit\w*) (?:\S+ ){0,6}(?:meant|mean|means|for) everything"
+         r"|(?:means|meant) more than (?:the|my|a) job"),
     Rule(SP, U, r"<INTENT> <W2>(?:kill <MYSELF>|<END>|<METHOD>|commit suicide)"),
     # Round 10: "going to die" feared is not intent ("scared ill die if something gets stuck",
     # "convinced ... im going to die before my kids grow up", "keep thinking ill die in my sleep").
@@ -457,6 +504,13 @@ RULES: tuple[Rule, ...] = (
         r"at the weekend)|(?:attempt|tried|attempted) <W3>(?:didnt|did not) work",
     ),
     # ---------------------------------------------------------- ideation
+    # Round 10 (from out-of-fold misses, in-sample for these rules): death wished as a relief
+    Rule(SI, H, r"(?:death|dying|being dead|not existing|not being here) (?:sounds|seems|feels|would be|looks) "
+         r"(?:so |really |quite |pretty )?(?:peaceful|nice|good|appealing|like (?:a )?relief|tempting|easier|better)"),
+    Rule(SI, H, r"if i (?:died|was dead|were dead|didnt wake up|got hit|got cancer|went) (?:\w+ ){0,3}(?:it would|itd|that would"
+         r"|thatd) (?:be )?(?:a )?(?:relief|fine|ok|okay|good|for the best|easier)"
+         r"|(?:id|i would|i wouldnt|id not) (?:not )?mind if i (?:died|didnt wake up|got hit|got cancer|went|was gone|wasnt here)"),
+    Rule(SI, H, r"<WANT> (?:just )?(?:go to sleep|sleep|fall asleep) and (?:stay asleep|not wake|never wake)"),
     # Round 10: an old attempt wished complete ("i tried in 2015 and lately i keep thinking i
     # should have finished the job"), and a crash hoped for ("part of me hoped it would go down").
     Rule(SI, H, r"(?:should|shouldve|wish i) (?:have |of |ve |had )?finished (?:the job|it|myself off)"
@@ -761,6 +815,15 @@ RULES: tuple[Rule, ...] = (
         context="si",
     ),
     # ---------------------------------------------------------- self-harm
+    # Round 10 (from out-of-fold misses, in-sample for these rules)
+    Rule(SH, H, r"(?:burn|burnt|burned|cut|scratch\w*|scald\w*|slam\w*|bang\w*|hit|punch\w*|bite|bit) (?:my|myself)(?: \w+){0,6}"
+         r" when (?:it gets too much|it all gets too much|things get (?:too much|bad|too hard)|i hate myself"
+         r"|i feel (?:numb|nothing|overwhelmed|empty)|im (?:angry at|disgusted with) myself)"),
+    Rule(SH, H, r"(?:fresh|new) (?:cuts|scratches|burns|marks) (?:\w+ ){0,3}(?:i did|i made|from me|ive done)"
+         r"|(?:cuts|scratches|burns) (?:that )?i (?:did|made|gave myself)|(?:the |my )?cuts (?:are|keep) getting (?:deeper|worse|bigger)"),
+    Rule(SH, H, r"(?:arms?|legs?|thighs?|wrists?) (?:look|looks|looking) like a barcode|barcode (?:arms?|legs?|thighs?)"),
+    Rule(SH, H, r"(?:used|using|use) (?:it|the blade|them) (?:\w+ ){0,2}(?:twice|again|three times|\d+ times|every night|last night"
+         r"|this week)", scope="message", also=(r"blades?|razors?|kit|sharpener",)),
     # Round 10: back to the blade, named by the tool alone ("i did go back to the razor a couple
     # of times this week"), and laxatives taken to punish ("loads of laxatives when i hate myself").
     Rule(SH, H, r"(?:relapsed|slipped up|broke (?:my|the) streak) (?:(?!but |now |and |since |then )\w+ ){0,6}(?:clean|free) (?:from|of) "
@@ -913,6 +976,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(SH, M, r"(?:deserve|deserves) (?:to be punished|to hurt|pain|to suffer|to feel pain)"),
     # ---------------------------------------------------------- harm to others
+    # Round 10 (from out-of-fold misses): following someone home, running them off the road,
+    # a punch that just missed a partner's head
+    Rule(HO, H, r"(?:started |been |keep |kept )?following (?:my exs|my ex|her|him|them|his|the) (?:\w+ ){0,3}home"),
+    Rule(HO, H, r"<WANT> run (?:him|her|them|my \w+(?: \w+){0,2}|his \w+|her \w+) off the road"),
+    Rule(HO, H, r"punched (?:the |a )?(?:wall|door) (?:right )?(?:next to|beside|by) (?:her|his|their|my \w+s?) (?:head|face)"),
     # Round 10: an urge to throw something at a person ("had a real urge to throw my coffee at
     # the woman in the queue"), not at a wall or a telly.
     Rule(HO, M, r"(?:urge|urges|wanted|want|tempted|itching|close|came close) to (?:(?:throw|lob|chuck|hurl) (?:\w+ ){0,3}at"
@@ -1026,6 +1094,11 @@ RULES: tuple[Rule, ...] = (
         r"guy|bloke|stranger|someone|coworker)",
     ),
     # ---------------------------------------------------------- safeguarding: child
+    # Round 10 (from out-of-fold misses): secrecy asked of a child, children left alone for days
+    Rule(SC, H, r"tells? (?:him|her|them) not to (?:tell|mention) (?:it )?(?:to )?(?:us|anyone|me|his mum|her mum|their parents|mum|dad)"
+         r"|(?:gave|given|bought) (?:her|him) (?:a|her|his) (?:own )?phone so (?:they|he|she) can talk (?:privately|in secret)"),
+    Rule(SC, H, r"(?:kids|children|child|baby|toddler|little ones?|boys|girls) (?:\w+ ){0,4}(?:left|leaves?) (?:home )?alone for "
+         r"(?:days|hours|the (?:whole )?(?:day|night|weekend)|\w+ days)"),
     # Round 10: a child under 18 staying with a grown man ("my 16 yr old is staying at a
     # 'friends' but its a man in his 30s"), and a thrown object that hurt a child.
     Rule(SC, H, r"(?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen) (?:yr|yrs|year|years|y) (?:olds?|o) (?:[^ .?!]+ ){0,10}"
@@ -1172,6 +1245,9 @@ RULES: tuple[Rule, ...] = (
         r"frightened) (?:of|to go to) (?:his|her|their) (?:dad|father|mum|mother|stepdad)",
     ),
     # ---------------------------------------------------------- safeguarding: adult
+    # Round 10 (from out-of-fold misses): cuckooing
+    Rule(SA, H, r"(?:moved into|taken over|took over|using|use) (?:his|her|their) (?:flat|house|home) (?:\w+ ){0,3}(?:to deal|for drugs"
+         r"|to sell)|cuckoo\w*"),
     Rule(
         SA,
         U,
@@ -1271,6 +1347,9 @@ RULES: tuple[Rule, ...] = (
         context="vuln",
     ),
     # ---------------------------------------------------------- domestic abuse
+    # Round 10 (from out-of-fold misses): pinned down, injuries lied about to the hospital
+    Rule(DA, H, r"(?:pins|pinned|pinning|holds|held) me down"),
+    Rule(DA, H, r"(?:lie|lied|lying) to (?:the )?(?:hospital|a e|doctor|doctors|gp|nurse|police) about (?:how|what happened|my)"),
     # Round 10: control by a threat to self-harm ("my girlfriend says if i go on my mates stag
     # do shell hurt herself and itll be my fault").
     Rule(DA, M, r"(?:says|said|threatens|threatened|threatening|tells me|told me) (?:that )?if i (?:\w+ ){0,8}"
@@ -1506,7 +1585,7 @@ MACROS.update(
             r"(?:holiday|trip|prescription|repeat|refill|pharmacy|pharmacist|chemist|headaches?|"
             r"migraines?|period|toothache|hangover|back pain|cold|flu|kitchen|cooking|dinner|"
             r"chopping|dog|cat toy|garden|washing line|camping|climbing wall|gym|work|commute|"
-            r"leeds|london|station to|to see|visit|ocd|intrusive|film|book|documentary|news)"
+            r"leeds|london|station to|to see|visit|ocd|intrusive|film|book|documentary|news|dosette|pill organi[sz]er)"
         ),
         "WEAPON": (
             r"(?:knife|knives|blade|bat|baseball bat|hammer|machete|gun|crowbar|acid|"

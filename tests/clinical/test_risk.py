@@ -1396,3 +1396,61 @@ def test_round10_everyday_life_and_feared_death_hold_the_model_back(text: str, r
 )
 def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive: bool) -> None:
     assert ("intrusive thought" in context_reasons(text)) is intrusive
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # plans told without the usual words (round 10, from the labelled sets' out-of-fold misses)
+        ("no more 💊 tonights it", True),
+        ("tonights it for the diet, back on track tomorrow", False),
+        ("mind is made up. ⚰️ friday", True),
+        ("made my mind up, im taking the job in leeds", False),
+        ("💊💊💊💊 taken. sorry for everything", True),
+        ("finish what i started last year, this time it will work", True),
+        ("need to finish what i started with the decorating", False),
+        ("decided. going through with it this weekend", True),
+        ("going through with the divorce, decided last night", False),
+        ("im not safe right now", True),
+        ("lay down on the railway line last night until a train horn", True),
+        ("everything sorted for the 3rd, cat rehomed and the flat cancelled", True),
+        ("everything sorted for the 3rd, the venue and the cake are booked", False),
+        ("picked the hymns for my funeral today", True),
+        ("picked the hymns for dads funeral today", False),
+        ("tying up loose ends, deleted my socials and left my passwords for my sister", True),
+        ("tying up loose ends at work before my holiday", False),
+        ("if you never hear from me again, thank you for trying", True),
+        ("if anyone asks tell them it wasnt their fault", True),
+        ("ill be with mum again soon, ive decided", True),
+        ("ill be with mum soon, just parking", False),
+        ("the hook in the garage would hold my weight, i checked", True),
+        ("dads oxycodone is still in the cupboard, i counted them", True),
+        ("counted my tablets into the dosette for the week", False),
+        ("got my prescription early again, havent taken any, keeping them", True),
+        ("sat here with all my tablets and a bottle of wine", True),
+        ("bought a one way ticket to the cliffs, not coming back", True),
+        ("bought a one way ticket to lisbon, new job starts monday", False),
+        ("handed my notice in, for everything really", True),
+        # ideation, self-harm, harm to others, safeguarding
+        ("honestly dying sounds peaceful right now", True),
+        ("dying sounds awful, im so scared of it", False),
+        ("if i didnt wake up tomorrow it would be a relief", True),
+        ("i want to go to sleep and never wake", True),
+        ("i scratch my arms when it all gets too much", True),
+        ("i bang my head when i feel overwhelmed at work meetings lol no i mean i get a headache", True),
+        ("new scratches on my thighs that i did last night", True),
+        ("the cuts are getting deeper every time", True),
+        ("my legs look like a barcode now", True),
+        ("got a new blade in my kit, used it twice this week", True),
+        ("ive been following my ex home from the gym", True),
+        ("i want to run my exs new boyfriend off the road", True),
+        ("punched the wall right next to her head", True),
+        ("her coach tells her not to tell anyone about the lifts home", True),
+        ("the kids upstairs are left alone for days", True),
+        ("two lads have taken over his flat to deal from it", True),
+        ("he pinned me down again last night", True),
+        ("i lied to a&e about how my wrist got broken", True),
+    ],
+)
+def test_round10_plans_and_acts_told_without_the_usual_words(text: str, flags: bool) -> None:
+    assert screen_text(text).is_risk is flags
