@@ -1066,7 +1066,7 @@ _OWN_RISK = re.compile(
     r"|(?:a|my|the) plan|planning|decided|made my mind up|(?:im|i am|ill|i will) (?:going to |gonna )?(?:do it|end|jump|take)"
     r"|(?:got|have|has|bought|saved|saving|collected|collecting|taking) (?:\w+ ){0,3}(?:ready|rope|pills|tablets|meds|knife|blade|home)"
     r"|should (?:follow|join|do the same|go the same)|(?:follow|join) (?:him|her|them)|(?:had|has) the right idea"
-    r"|jealous|envious|envy|(?:could|should|wish it) (?:be|was|were) me|i (?:get|understand) (?:it|why)|me too|same for me"
+    r"|jealous|envious|envy|(?:could|should|wish it) (?:be|was|were) me|i (?:get|understand) (?:it|why)(?! now)|me too|same for me"
     r"|how easy it (?:would|d) be|(?:do|doing|go) the same|the same way|(?:work\w*|worked|figur\w*) out how|how to do it"
     r"|ive started (?:\w+ing)|started writing|climbed|looked up|looking up"
     r"|reading up|researched|meaning it|meant it|not (?:just )?(?:the |my )?ocd|isnt (?:just )?(?:the |my )?ocd"

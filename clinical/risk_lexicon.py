@@ -991,7 +991,7 @@ CONTEXT_SCHEDULING = re.compile(
 #: and i'm horrified"). Read with :data:`INTRUSIVE_DISTRESS`; both must be there
 #: unless the message names it ("intrusive", "ocd", "erp", "call of the void").
 INTRUSIVE_NAMED = re.compile(
-    r"\b(?:intrusive|ocd|pure ?o|erp|exposure (?:work|therapy|task|homework|today|hierarchy|step)|call of the void"
+    r"\b(?:intrusive|intrusions?|ocd|pure ?o|erp|exposure (?:work|therapy|task|homework|today|hierarchy|step)|call of the void"
     r"|high place (?:thing|phenomenon)|harm (?:thoughts|ocd)|ego[ -]?dystonic|the anxiety talking|scrupulosity"
     r"|(?:horrible|awful|disgusting|unwanted|sick) (?:flash(?:es)?|images?|pictures?|thoughts?)|horrifies me"
     r"|(?:the|that) thought (?:makes|made) me (?:feel )?sick|(?:id|i would|i d) never ever|ocds)\b"

@@ -511,6 +511,11 @@ RULES: tuple[Rule, ...] = (
          r"|thatd) (?:be )?(?:a )?(?:relief|fine|ok|okay|good|for the best|easier)"
          r"|(?:id|i would|i wouldnt|id not) (?:not )?mind if i (?:died|didnt wake up|got hit|got cancer|went|was gone|wasnt here)"),
     Rule(SI, H, r"<WANT> (?:just )?(?:go to sleep|sleep|fall asleep) and (?:stay asleep|not wake|never wake)"),
+    # identifying with someone's suicide ("my friend killed herself last year, i get why she did it")
+    Rule(SI, M, r"(?:killed (?:herself|himself|themselves)|took (?:her|his|their) (?:own )?life|suicide|hanged (?:herself"
+         r"|himself|themselves))(?: \S+){0,20} (?:i (?:totally |honestly |kind of |completely )?(?:get|understand) why"
+         r" (?:she|he|they) did (?:it|that)(?! (?:that|this) way)|(?:she|he|they) had the right idea)",
+         subject=False, history=False),
     # Round 10: an old attempt wished complete ("i tried in 2015 and lately i keep thinking i
     # should have finished the job"), and a crash hoped for ("part of me hoped it would go down").
     Rule(SI, H, r"(?:should|shouldve|wish i) (?:have |of |ve |had )?finished (?:the job|it|myself off)"

@@ -1454,3 +1454,17 @@ def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive:
 )
 def test_round10_plans_and_acts_told_without_the_usual_words(text: str, flags: bool) -> None:
     assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("my friend killed herself last year and honestly i get why she did it", True),
+        ("since my cousin took his own life i keep thinking he had the right idea", True),
+        ("my sister took her own life and i will never understand why she did it", False),
+        # psychoeducation: "i get it now" is understanding, not identification
+        ("i get it now, the harm thoughts are intrusions, not intentions. pushing them away feeds them", False),
+    ],
+)
+def test_round10_identifying_with_a_suicide(text: str, flags: bool) -> None:
+    assert screen_text(text).is_risk is flags
