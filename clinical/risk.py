@@ -354,6 +354,10 @@ _IDIOM_SOURCES: tuple[str, ...] = (
     r"(?:heart attack|plane crash|car crash|cancer|illness|covid)",
     r"(?:kill|killed|killing) (?:a|the|that|this) (?:spider|fly|wasp|plant|mood|conversation|game|"
     r"battery|bug|mouse)",
+    # round 10: "the back line is suicidal this season", "im hopeless with money"
+    r"(?:defence|defending|back line|backline|tactics|driving|overtaking|decision|idea|policy|pricing|schedule"
+    r"|timetable|that move) (?:is|was|are|were|looks) (?:\w+ )?suicidal",
+    r"hopeless (?:at|with) (?!life|living|everything)\w+",
 )
 _IDIOMS = tuple(re.compile(r"(?<![^ ])(?:" + src + r")") for src in _IDIOM_SOURCES)
 
@@ -532,6 +536,7 @@ _RELAPSED = re.compile(r"\b(?:relapsed|relapsing|slipped up|broke (?:my|the) str
 _NOT_NOW = re.compile(
     r"\b(?:(?:i )?(?:dont|do not) feel (?:like )?(?:that|it|this|those things) (?:\w+ )?(?:now|anymore|any more|these days)"
     r"|(?:im|i am) (?:\w+ )?(?:very |so |a lot |completely )?different now|not (?:how|what) i (?:feel|think) now"
+    r"|(?:havent|have not) (?:had (?:them|it|any|those|one)|done it|cut|self harmed|hurt myself) since"
     r"|(?:thats|that is|its) not (?:me|how i am) (?:now|anymore|any more))\b"
 )
 
@@ -649,6 +654,8 @@ def _accidental(doc: _Doc, a: int, b: int, self_harm: bool) -> bool:
     lo = max(doc.sentence[a], a - 6)
     hi = min(doc.sentence_end(a), b + 8)
     window = doc.words(lo, hi)
+    if '" accidentally "' in window or '" by accident "' in window:
+        return False  # round 10: "i keep 'accidentally' burning my wrists"
     if lex.ACCIDENT_EXPLICIT.search(window):
         return True
     return self_harm and bool(lex.ACCIDENT.search(window))
@@ -662,16 +669,18 @@ def _benign_absence(doc: _Doc, a: int) -> bool:
 def _asked_and_denied(doc: _Doc, a: int) -> bool:
     """A screening question quoted back and answered no ("you asked if ... no, I haven't")."""
     before = doc.words(doc.sentence[a], a)
-    if not lex.QUESTION_FRAME.search(before):
-        return False
     if lex.DENIAL_BEFORE.search(before):
-        return True
+        return True  # "scored 0 on the better off dead one"
     after = doc.words(a, len(doc.toks))
+    if not (lex.QUESTION_FRAME.search(before) or _ITEM_AFTER.match(after)):
+        return False
     denial = lex.DENIAL_ANSWER.search(after)
     # round 8: "... no, i lied, it's every day" is not an answer of no
     return denial is not None and not _TAKEN_BACK.search(after, denial.end())
 
 
+# round 10: "the thoughts of ending my life item i put not at all"
+_ITEM_AFTER = re.compile(r"(?:\S+ ){0,6}(?:item|question|one|bit) (?:i|we) (?:put|scored|ticked|answered|circled|said)\b")
 _TAKEN_BACK = re.compile(
     r"\b(?:but|lied|lie|lying|honest|truth|actually|really|yes|every|most|still|not true)\b"
 )
@@ -686,11 +695,19 @@ def _general_question(doc: _Doc, a: int, b: int) -> bool:
     after = doc.words(b, min(doc.sentence_end(a), b + 4))
     if _DIFFERENCE.search(before):
         return True
+    if _SAME_AS.match(doc.words(b, min(doc.sentence_end(a), b + 8))) and "?" in doc.text:
+        return True  # round 10: "is passive suicidal ideation the same as intrusive thoughts?"
     return bool(_WHAT_DOES.search(before) and _MEANS.match(after))
 
 
 _DIFFERENCE = re.compile(r"(?:^| )difference (?:is )?between(?: \")?$")
 _WHAT_DOES = re.compile(r"(?:^| )what (?:does|do|is)(?: the (?:word|term|phrase))?(?: \")?(?: (?!(?:i|im|my|me)\b)\w+){0,2}$")
+_SAME_AS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,3}(?:the same (?:thing )?as|different (?:from|to|than))\b")
+# round 10: "a module on self harm", "reading a book with loads of self harm in it"
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:module|course|training|lecture|lesson|talk|assembly|workshop|leaflet|essay|article|podcast|documentary"
+    r"|chapter|book) (?:on|about)(?: the)?$"
+)
 _MEANS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,2}(?:\" )?(?:actually |really |even )?mean\b")
 
 
@@ -699,7 +716,7 @@ def _topic_not_experience(doc: _Doc, a: int, b: int) -> bool:
     for i in range(a + 1, min(b + 1, len(doc.toks))):
         if doc.toks[i].norm in lex.TOPIC_NOUNS and doc.toks[i - 1].norm in lex.TOPIC_HEADS:
             return True
-    return False
+    return bool(_TOPIC_BEFORE.search(doc.words(max(0, a - 4), a)))
 
 
 def _rejection(doc: _Doc, c: _Compiled, a: int, b: int, source: Source) -> str | None:
@@ -1261,6 +1278,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_CARE.search(low)
         or lex.CONTEXT_SCHEDULING.search(low)
         or lex.CONTEXT_EVERYDAY.search(low)
+        or (lex.CONTEXT_JOB.search(low) and not _OWN_RISK.search(low))
     ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
                or _BESIDE_A_PURPOSE.search(low) or _COVER_FOR_RULES.search(low) or _WITH_THE_MEANS.search(low)
                or _WISH_TO_DIE.search(low)):

@@ -496,8 +496,10 @@ HYPOTHETICAL = re.compile(
 #: Distant-past markers: a risk phrase in the same clause is history.
 HISTORY = re.compile(
     r"\b(?:used to|use to|years ago|year ago|months ago|a long time ago|long ago|ages ago|"
-    # round 10: "back when i was drinking", "16 year old me who wanted to die"
-    r"back when|(?:\d+|teenage|younger|little|old|past|former) (?:year old )?(?:me|self) (?:who|that)|"
+    # round 10: "back when i was drinking", "16 year old me who wanted to die", "first year of uni",
+    # "last time ... was 2019", "this time last year", "my thing at 16"
+    r"back when|(?:in|during) (?:my )?(?:first|second|third|final) year (?:of|at) (?:uni|university|college|school)|"
+    r"(?:was|were) (?:back )?(?:in )?(?:19|20)\d\d|(?:thing|phase) at 1\d|(?:\d+|teenage|younger|little|old|past|former) (?:year old )?(?:me|self) (?:who|that)|"
     r"when (?:i was|we were) (?:younger|young|little|small|a (?:kid|child|teen|teenager|student)|kids|children|teens"
     r"|teenagers|at (?:school|uni|college)|\d+)|as (?:a (?:kid|child|teen|teenager|student)|kids|children)"
     r"|in my (?:teens|twenties|20s|30s)|"
@@ -513,7 +515,7 @@ HISTORY = re.compile(
 HISTORY_STRONG = re.compile(
     r"\b(?:(?:free|clean) (?:for|of|since)|behind me|been (?:\w+ )?(?:years|months|ages) since|"
     r"(?:for|in) (?:over |more than |almost |nearly )?(?:\w+ )?(?:years|months)(?! now i)|"
-    r"old scars|stopped(?! eating| sleeping| going| taking| answering| caring)|no longer"
+    r"old scars|stopped(?! eating| sleeping| going| taking| answering| caring)|no longer|this time last year"
     # round 9: "5 years self harm free this month", "no self harm in that whole time"
     r"|(?:years?|months?) (?:\w+ ){0,2}(?:free|clean)(?! (?:until|till|til|up until|up to|before|then|and then|when))"
     r"|in (?:all )?that (?:whole )?time(?! (?:until|till|til|up until|up to|before|then|and then|when)))\b"
@@ -557,11 +559,11 @@ QUOTE_AFTER_OTHER = re.compile(
 #: evidence for or against, an alternative). Risk words quoted inside it are
 #: the exercise's material, not a disclosure.
 THOUGHT_LABEL = re.compile(
-    r"\b(?:thought|thoughts|hot thought|automatic thought|negative thought|nat|belief|"
+    r"\b(?:thought|thoughts|hot thought|automatic thought|negative thought|nat|belief|wrote|diary|journal|"
     r"prediction|predicted|thinking trap|cognitive distortion|column \d|(?:the|my) (?:record|worksheet|sheet))\b"
 )
 THOUGHT_WORK = re.compile(
-    r"\b(?:evidence (?:for|against)|belief \d+|believed? (?:it )?\d+|rated|re ?rated|\d+ ?%|"
+    r"\b(?:evidence (?:for|against)|belief (?:\w+ ){0,6}\d+|believed? (?:it )?\d+|rated|re ?rated|\d+ ?%|"
     r"\d+ percent|alternative|balanced|challeng\w*|reframe\w*|thought record|"
     r"(?:dont|do not|didnt|no longer) believe (?:it|that|a word)|figure of speech|"
     r"then (?:crossed|laughed)|reading it back|read it back)\b"
@@ -623,7 +625,7 @@ QUESTION_FRAME = re.compile(
 #: ...answered no before the item is named: "put 'not at all' for the ones about hurting myself".
 DENIAL_BEFORE = re.compile(
     r"\b(?:put|ticked|scored|answered|said|circled|marked) (?:a )?(?:\" )?(?:0|zero|not at all|never|no)(?: \")?"
-    r" (?:for|on) (?:the |both )?(?:ones?|questions?|items?|bits?)\b"
+    r" (?:for|on)(?: the| both)?(?: (?:ones?|questions?|items?|bits?)\b|$)"
 )
 #: ...answered no.
 DENIAL_ANSWER = re.compile(
@@ -637,6 +639,8 @@ DENIAL_ANSWER = re.compile(
     # round 9: an item scored 0 ("... self harm thoughts 0", "... were all zero", "honest answer is 0")
     r"|^(?:\w+ ){0,4}(?:[-:=] )?(?:0|zero)(?: ,| \.|$| out of)|(?:were|was) (?:all |both )?(?:0|zero|zeros|zeroes)\b"
     r"|answer (?:is|was) (?:still )?(?:a )?(?:0|zero|not at all)\b|(?:firm|definite|solid) not at all"
+    # round 10: "... but its a 0, always has been"
+    r"|(?:its|it is|it was|thats) (?:a |always |still )?(?:0|zero|a zero|not at all)(?: ,| \.|$)"
 )
 
 #: A risk noun used as a topic: "self harm awareness", "suicide prevention".
@@ -653,6 +657,8 @@ TOPIC_NOUNS = frozenset(
         "helpline",
         "statistics",
         "rates",
+        # round 10: "a module on self harm", "the nssi stats"
+        "stats",
         "policy",
         "module",
         "workshop",
@@ -1099,15 +1105,30 @@ CONTEXT_PURPOSE_MORE = re.compile(
 
 #: Everyday life that borrows risk's words (round 10): sport and fitness ("smashed my pb
 #: at parkrun", "leg day destroyed me"), diets and fasts ("doing the 5:2 again", "ramadan so
-#: im fasting"), and help kept at hand but not needed ("havent needed it but its there",
-#: "111 option 2"). A safety plan itself is not here: "safety plan homework - i couldnt fill
-#: in reasons to live" is a disclosure.
+#: im fasting"), help kept at hand but not needed ("havent needed it but its there", "111
+#: option 2"), care arranged, DIY, blood tests and sport injuries. A safety plan itself is
+#: not here: "safety plan homework - i couldnt fill in reasons to live" is a disclosure.
 CONTEXT_EVERYDAY = re.compile(
     r"\b(?:parkrun|pb|personal best|leg day|hiit|spin class|bootcamp|crossfit|(?:half )?marathon|\d+ ?k (?:run|race)"
     r"|couch to 5k|skydive|bungee|clay pigeon|paintball|laser tag|workout|personal trainer"
     r"|5 ?: ?2|fast(?:ing)? days?|fasting|ramadan|iftar|suhoor|lent ?:|for lent|low fodmap|dietitian|colonoscopy"
     r"|bowel prep|slimming world|weight ?watchers|calorie counting|down \d+ ?(?:lbs?|pounds|kg|kilos)"
-    r"|(?:havent|never) needed (?:it|to use it)|option 2)\b"
+    r"|(?:havent|never) needed (?:it|to use it)|option 2"
+    # round 10 (train9): care arranged, DIY, blood tests and injections, and sport injuries
+    r"|care package|memory clinic|power of attorney"
+    r"|diy|putting up (?:shelves|a shelf|pictures|the curtains)|laying (?:the )?(?:lino|laminate|carpet|tiles)"
+    r"|(?:doing|did) the (?:patio|decking|fence|guttering)|paving slab|with the hammer|stanley knife"
+    r"|bloods (?:done|taken)|blood tests?|give blood|gave blood|type (?:1|one) diabet\w*|insulin|lymph node|vitamin d"
+    r"|at (?:rugby|hockey|netball|football|boxing)|(?:rugby|hockey|netball|football) (?:training|match|practice)"
+    r"|we won the)\b"
+)
+
+#: The patient's own job (round 10, train9): a prison officer, a helpline, a night shift. Read
+#: only where the message tells none of the writer's own risk: someone with access to means
+#: through work ("as a paramedic i know what dose would do it") is not at work.
+CONTEXT_JOB = re.compile(
+    r"\b(?:prison officer|coroners? officer|(?:on|at) (?:a|the) (?:\w+ )?helpline|(?:my|a|the|doing) night shifts?"
+    r"|called to a|(?:im|i am|i was|while) on shift|every shift|preceptorship|reflective practice|(?:i|we) arrested)\b"
 )
 
 #: A feared death or illness (round 10): health anxiety, not a wish ("convinced the mole is

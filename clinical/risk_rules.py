@@ -18,7 +18,8 @@ MACROS: dict[str, str] = {
     "TRIVIALTHAN": (
         r"than (?:do|doing|sing|dance|karaoke|wear|eat|watch|listen|sit through|speak|present|give a|make a|ask"
         r"|admit|phone|ring|call|touch|use|go (?:to (?:the|a|that|this|work|school|a party|the dentist)|running"
-        r"|shopping|camping|clubbing))"
+        r"|shopping|camping|clubbing)|go back to (?:that|the|this|a) (?:\w+ )?(?:class|gym|shop|restaurant|pub|club|party"
+        r"|meeting|dentist|place|salon|hairdressers?|office))"
     ),
     "ME": r"(?:myself|my self|me)",
     "MYSELF": r"(?:myself|my self|meself)",
@@ -198,6 +199,9 @@ U, H, M = "urgent", "high", "moderate"
 
 RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- plan / intent
+    # Round 10 (train9): a note drafted beside a time to do it
+    Rule(SP, U, r"(?:drafted|drafting|wrote|written|writing) (?:the|my) (?:note|letter)s?", scope="message",
+         also=(r"doing it|do it|this weekend|tonight|tomorrow|while (?:\w+ ){0,3}(?:away|out|has the kids)",)),
     # Round 10: plans told without the usual words (read from the labelled sets' out-of-fold
     # misses: in-sample for these rules, so only new false alarms and the unseen probes judge them).
     # "no more 🔪🩸 tonight's it", "⚰️ soon. made my mind up", "💊💊💊 done. sorry"
@@ -504,6 +508,12 @@ RULES: tuple[Rule, ...] = (
         r"at the weekend)|(?:attempt|tried|attempted) <W3>(?:didnt|did not) work",
     ),
     # ---------------------------------------------------------- ideation
+    # Round 10 (train9): "shed be better off with a mum who isnt me", "hoping i dont come round
+    # after the op", "id be glad if i didnt wake up"
+    Rule(SI, H, r"better off with (?:a|another|someone|somebody|a different) (?:\w+ )?(?:who isnt|that isnt|other than|else but) me"),
+    Rule(SI, M, r"(?:hope|hoping|wish|pray\w*) (?:\w+ ){0,3}(?:dont|do not|never|wont) (?:come round|wake up) (?:after|from) "
+         r"(?:the|my) (?:op|operation|surgery|anaesthetic)"),
+    Rule(SI, M, r"(?:id be|id|i would be|i would|id feel) (?:\w+ )?(?:glad|happy|fine|relieved|ok|okay) if i (?:didnt|did not|never|dont) wake up"),
     # Round 10 (from out-of-fold misses, in-sample for these rules): death wished as a relief
     Rule(SI, H, r"(?:death|dying|being dead|not existing|not being here) (?:sounds|seems|feels|would be|looks) "
          r"(?:so |really |quite |pretty )?(?:peaceful|nice|good|appealing|like (?:a )?relief|tempting|easier|better)"),
@@ -641,13 +651,13 @@ RULES: tuple[Rule, ...] = (
     # is itself a risk signal; 2 or 3 is urgent, as in clinical.risk.screen_phq9_item9.
     # The answer is told of the item itself, within a few words of it and no other clause
     # between (review): "item 9 was 0 again, question 2 was 3" is about question 2.
-    Rule(SI, U, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> )?<ITEMSCOREHI>|<ITEMSAID> <ITEMSCOREHI> <W5><ITEM9>)"),
-    Rule(SI, H, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> )?<ITEMSCORELO>|<ITEMSAID> <ITEMSCORELO> <W5><ITEM9>)"),
+    Rule(SI, U, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> |(?=\d))<ITEMSCOREHI>|<ITEMSAID> <ITEMSCOREHI> <W5><ITEM9>)"),
+    Rule(SI, H, r"(?:<ITEM9> (?:[-:,] )?(?:<W8>(?:, i )?<ITEMSAID> |(?=\d))<ITEMSCORELO>|<ITEMSAID> <ITEMSCORELO> <W5><ITEM9>)"),
     # "rather die than do karaoke" is a figure of speech (round 10); "rather die than go on like this" is not.
     Rule(SI, H, r"(?:better|best) off dead|rather be dead|be better dead|rather die(?! <TRIVIALTHAN>)"),
     # Envying the dead (round 8 review): "i envy people who die in accidents"
     Rule(SI, H, r"(?:envy|envied|jealous of) (?:people|those|anyone|someone|the ones|folk) (?:who|that) (?:\w+ )?"
-         r"(?:die|died|dies|pass away|passed away|dont wake up|didnt wake up|get to die|get to go)",
+         r"(?:die|died|dies|pass away|passed away|dont wake up|didnt wake up|get to die|get to go)", jokes=False,
          veto=r"films?|movies?|books?|novels?|songs?|stories|story|characters?|shows?|tv"),
     Rule(
         SI,
@@ -820,6 +830,14 @@ RULES: tuple[Rule, ...] = (
         context="si",
     ),
     # ---------------------------------------------------------- self-harm
+    # Round 10 (train9): self-harm with a time ("going to cut tonight when mums on her night shift")
+    Rule(SH, U, r"(?:going to|gonna|will|ill|planning to|plan to) (?:cut|burn|self harm|hurt myself)(?: myself)? "
+         r"(?:again )?(?:tonight|today|later|this evening|when (?:she|he|they|mums?|dads?|everyone|the house)\b)"),
+    # Round 10 (train9): an "accident" in scare quotes is not one
+    Rule(SH, H, r'" (?:accidentally|by accident) " (?:\w+ ){0,2}(?:burn\w*|cut\w*|scald\w*|hurt\w*|scratch\w*)'),
+    # Round 10 (train9): the blade taken out of a sharpener
+    Rule(SH, H, r"sharpener (?:is )?(?:missing|without) (?:its|the) blade|(?:took|taken|popped|got|get|getting|prised) the blades? "
+         r"out of (?:a |my |the )?(?:pencil )?sharpeners?"),
     # Round 10 (from out-of-fold misses, in-sample for these rules)
     Rule(SH, H, r"(?:burn|burnt|burned|cut|scratch\w*|scald\w*|slam\w*|bang\w*|hit|punch\w*|bite|bit) (?:my|myself)(?: \w+){0,6}"
          r" when (?:it gets too much|it all gets too much|things get (?:too much|bad|too hard)|i hate myself"
@@ -965,7 +983,7 @@ RULES: tuple[Rule, ...] = (
         r"(?:urge|urges) (?:is|are)? ?(?:really )?(?:strong|bad|overwhelming)",
         context="sh",
     ),
-    Rule(SH, M, r"self harm"),
+    Rule(SH, M, r"self harm", veto=r"(?:i )?see (?:\w+ ){0,2}self harm|every shift|on the ward|book club|novel"),
     Rule(
         SH,
         M,
@@ -983,7 +1001,8 @@ RULES: tuple[Rule, ...] = (
     # ---------------------------------------------------------- harm to others
     # Round 10 (from out-of-fold misses): following someone home, running them off the road,
     # a punch that just missed a partner's head
-    Rule(HO, H, r"(?:started |been |keep |kept )?following (?:my exs|my ex|her|him|them|his|the) (?:\w+ ){0,3}home"),
+    Rule(HO, H, r"(?:started |been |keep |kept )?following (?:my exs|my ex|her|him|them|his|the) (?:\w+ ){0,3}(?:home"
+         r"|(?:out )?to (?:the|his|her|their) (?:car|car park|house|flat|door))", subject=False),
     Rule(HO, H, r"<WANT> run (?:him|her|them|my \w+(?: \w+){0,2}|his \w+|her \w+) off the road"),
     Rule(HO, H, r"punched (?:the |a )?(?:wall|door) (?:right )?(?:next to|beside|by) (?:her|his|their|my \w+s?) (?:head|face)"),
     # Round 10: an urge to throw something at a person ("had a real urge to throw my coffee at
@@ -1099,6 +1118,11 @@ RULES: tuple[Rule, ...] = (
         r"guy|bloke|stranger|someone|coworker)",
     ),
     # ---------------------------------------------------------- safeguarding: child
+    # Round 10 (train9): nappies rationed, a child kept off school for months
+    Rule(SC, H, r"stretching (?:the |her |his )?(?:babys |baby )?nappies"),
+    Rule(SC, H, r"(?:havent|have not|not|hasnt) (?:sent|taken|been) (?:him|her|them|\w+) (?:to|into) school (?:since|for) "
+         r"(?:\w+ )?(?:january|february|march|april|may|june|july|september|october|november|december|weeks|months|christmas"
+         r"|half term|easter|the summer)"),
     # Round 10 (from out-of-fold misses): secrecy asked of a child, children left alone for days
     Rule(SC, H, r"tells? (?:him|her|them) not to (?:tell|mention) (?:it )?(?:to )?(?:us|anyone|me|his mum|her mum|their parents|mum|dad)"
          r"|(?:gave|given|bought) (?:her|him) (?:a|her|his) (?:own )?phone so (?:they|he|she) can talk (?:privately|in secret)"),
@@ -1250,6 +1274,9 @@ RULES: tuple[Rule, ...] = (
         r"frightened) (?:of|to go to) (?:his|her|their) (?:dad|father|mum|mother|stepdad)",
     ),
     # ---------------------------------------------------------- safeguarding: adult
+    # Round 10 (train9): kept from being seen alone, medication held by someone else
+    Rule(SA, M, r"(?:(?:havent|have not|not) been able|cant|couldnt|never get|never allowed|isnt allowed) to (?:speak|talk|see)"
+         r" (?:to )?(?:her|him|them) (?:on (?:her|his|their) own|alone)", negation=False, history=False),
     # Round 10 (from out-of-fold misses): cuckooing
     Rule(SA, H, r"(?:moved into|taken over|took over|using|use) (?:his|her|their) (?:flat|house|home) (?:\w+ ){0,3}(?:to deal|for drugs"
          r"|to sell)|cuckoo\w*"),
@@ -1352,6 +1379,11 @@ RULES: tuple[Rule, ...] = (
         context="vuln",
     ),
     # ---------------------------------------------------------- domestic abuse
+    # Round 10 (train9): held by the neck, a plate thrown at the patient
+    Rule(DA, U, r"(?:had|held|pinned|pushed|grabbed|lifted|up) (?:me )?(?:up )?(?:against (?:the|a) (?:wall|door|fridge) )?"
+         r"by (?:my|the) (?:neck|throat)"),
+    Rule(DA, H, r"(?:threw|throws|thrown|chucked|hurled|lobbed) (?:a |the |his |her )?(?:\w+ )?at (?:me|my head|the wall "
+         r"(?:by|next to|behind|beside) me)"),
     # Round 10 (from out-of-fold misses): pinned down, injuries lied about to the hospital
     Rule(DA, H, r"(?:pins|pinned|pinning|holds|held) me down"),
     Rule(DA, H, r"(?:lie|lied|lying) to (?:the )?(?:hospital|a e|doctor|doctors|gp|nurse|police) about (?:how|what happened|my)"),

@@ -1468,3 +1468,61 @@ def test_round10_plans_and_acts_told_without_the_usual_words(text: str, flags: b
 )
 def test_round10_identifying_with_a_suicide(text: str, flags: bool) -> None:
     assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        # from risk_train9 (round 10): misses
+        ("he threw his dinner at the wall next to me because it was cold", True),
+        ("theyd be better off with a dad who isnt me", True),
+        ("secretly hoping i dont wake up after the operation on friday", True),
+        ("popped the blade out of my sharpener again last night", True),
+        ("i keep 'accidentally' cutting my fingers at work, nobody asks", True),
+        ("he had me against the fridge by my throat last night", True),
+        ("stretching the nappies again this week, money ran out", True),
+        ("havent taken her to school since september, she stays home with me", True),
+        ("wrote my note last night. doing it tomorrow while hes at work", True),
+        ("id be glad if i didnt wake up, i wouldnt do anything though", True),
+        ("my mum moved in with him and i havent been able to talk to her alone for months", True),
+        ("going to burn myself tonight when everyones asleep", True),
+        ("started following him out to his car after work, thinking about what id do", True),
+        # ... and false alarms
+        ("diary: i wrote 'whats the point of me'. belief now about 15%", False),
+        ("ticked 0 on the better off dead one again", False),
+        ("the hurting yourself question, honestly its a 0, always has been", False),
+        ("filled in the gad7. the ending my life item i put not at all", False),
+        ("had dark thoughts in second year of uni, counselling helped and i havent had them since", False),
+        ("doing a course on self harm for work, the stats are grim", False),
+        ("is suicidal ideation the same thing as intrusive thoughts?", False),
+        ("id rather die than go back to that spin class", False),
+        ("our defence is suicidal, three goals conceded again", False),
+        ("im hopeless with money so he does the budget, i asked him to", False),
+        ("as a nurse on the ward i see self harm every shift", False),
+        ("last time i felt like that was 2018, i know my warning signs now", False),
+        ("this time last year i was cutting most nights. i havent done it since march", False),
+        ("self harm was my thing at 15, im 50 now", False),
+    ],
+)
+def test_round10_from_train9(text: str, flags: bool) -> None:
+    assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "prison officer, got headbutted by a prisoner today, im fine, adrenaline though",
+        "hit my thumb with the hammer putting up shelves",
+        "got a black eye at rugby training, mum thinks ive been fighting",
+        "gave blood today, nearly fainted lol",
+    ],
+)
+def test_round10_the_patients_job_diy_blood_and_sport_are_everyday(text: str) -> None:
+    assert "benign context" in context_reasons(text)
+
+
+def test_round10_someone_elses_night_shift_is_not_the_patients_job() -> None:
+    """A mum's night shift is when the risk happens, not the patient's job."""
+    text = "going to cut tonight when mums on her night shift, got everything laid out"
+    assert "benign context" not in context_reasons(text)
+    assert screen_text(text).is_risk
