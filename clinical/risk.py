@@ -536,7 +536,7 @@ _RELAPSED = re.compile(r"\b(?:relapsed|relapsing|slipped up|broke (?:my|the) str
 _NOT_NOW = re.compile(
     r"\b(?:(?:i )?(?:dont|do not) feel (?:like )?(?:that|it|this|those things) (?:\w+ )?(?:now|anymore|any more|these days)"
     r"|(?:im|i am) (?:\w+ )?(?:very |so |a lot |completely )?different now|not (?:how|what) i (?:feel|think) now"
-    r"|(?:havent|have not) (?:had (?:them|it|any|those|one)|done it|cut|self harmed|hurt myself) since"
+    r"|(?:havent|have not) (?:had (?:them|it|any|those|one)|cut|self harmed|hurt myself) since"
     r"|(?:thats|that is|its) not (?:me|how i am) (?:now|anymore|any more))\b"
 )
 
@@ -554,7 +554,9 @@ def _historical(doc: _Doc, a: int) -> bool:
         return True
     # round 10: disowned as past in what follows ("... all the stuff about wanting to die. i
     # dont feel that now at all")
-    if _NOT_NOW.search(doc.words(end, len(doc.toks))) and not lex.RECENT.search(clause):
+    # (only where the sentence itself is about the past: a thought this week, disowned, still counts)
+    if (_NOT_NOW.search(doc.words(end, len(doc.toks))) and not lex.RECENT.search(clause)
+            and lex.HISTORY.search(doc.words(doc.sentence[a], doc.sentence_end(a)))):
         return True
     return (bool(lex.CONTEXT_HISTORY.search(clause)) and not _STILL_GOING.search(clause)  # "6 yrs clean from"
             and not _PRESENT_INTENT.search(clause))
@@ -705,8 +707,8 @@ _WHAT_DOES = re.compile(r"(?:^| )what (?:does|do|is)(?: the (?:word|term|phrase)
 _SAME_AS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,3}(?:the same (?:thing )?as|different (?:from|to|than))\b")
 # round 10: "a module on self harm", "reading a book with loads of self harm in it"
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:module|course|training|lecture|lesson|talk|assembly|workshop|leaflet|essay|article|podcast|documentary"
-    r"|chapter|book) (?:on|about)(?: the)?$"
+    r"\b(?:module|course|training|lecture|lesson|assembly|workshop|leaflet|essay|article|podcast|documentary)"
+    r" (?:on|about)(?: the)?$"
 )
 _MEANS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,2}(?:\" )?(?:actually |really |even )?mean\b")
 
@@ -1281,7 +1283,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or (lex.CONTEXT_JOB.search(low) and not _OWN_RISK.search(low))
     ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
                or _BESIDE_A_PURPOSE.search(low) or _COVER_FOR_RULES.search(low) or _WITH_THE_MEANS.search(low)
-               or _WISH_TO_DIE.search(low)):
+               or _WISH_TO_DIE.search(low) or _ON_PURPOSE.search(low)):
         out.append("benign context")
     if lex.CONTEXT_ACCIDENT.search(low):
         out.append("accident")
@@ -1297,6 +1299,13 @@ def context_reasons(text: str) -> tuple[str, ...]:
     if lex.CONTEXT_QUESTION.search(low) and not (_own_risk_told(low) or _ASKING_FOR_ME.search(low)):
         out.append("hypothetical")
     return tuple(out)
+
+
+# Round 10 review: an everyday setting does not excuse what was done in it on purpose ("hit my
+# hand with the hammer on purpose", "fasting to punish myself").
+_ON_PURPOSE = re.compile(
+    r"\b(?:on purpose|deliberately|to punish (?:myself|me)|so (?:i|that i) (?:could|would|can) feel|because i deserve)\b"
+)
 
 
 # The patient is the one handed on (round 9 review): "my sister called 999 after she found me,

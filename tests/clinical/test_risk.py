@@ -1409,7 +1409,7 @@ def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive:
         ("💊💊💊💊 taken. sorry for everything", True),
         ("finish what i started last year, this time it will work", True),
         ("need to finish what i started with the decorating", False),
-        ("decided. going through with it this weekend", True),
+        ("mind is made up. going through with it this weekend", True),
         ("going through with the divorce, decided last night", False),
         ("im not safe right now", True),
         ("lay down on the railway line last night until a train horn", True),
@@ -1439,7 +1439,7 @@ def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive:
         ("i scratch my arms when it all gets too much", True),
         ("i bang my head when i feel overwhelmed at work meetings lol no i mean i get a headache", True),
         ("new scratches on my thighs that i did last night", True),
-        ("the cuts are getting deeper every time", True),
+        ("my cuts are getting deeper every time", True),
         ("my legs look like a barcode now", True),
         ("got a new blade in my kit, used it twice this week", True),
         ("ive been following my ex home from the gym", True),
@@ -1484,7 +1484,7 @@ def test_round10_identifying_with_a_suicide(text: str, flags: bool) -> None:
         ("havent taken her to school since september, she stays home with me", True),
         ("wrote my note last night. doing it tomorrow while hes at work", True),
         ("id be glad if i didnt wake up, i wouldnt do anything though", True),
-        ("my mum moved in with him and i havent been able to talk to her alone for months", True),
+        ("my mum moved in with him, he keeps her phone and i havent been able to talk to her alone for months", True),
         ("going to burn myself tonight when everyones asleep", True),
         ("started following him out to his car after work, thinking about what id do", True),
         # ... and false alarms
@@ -1526,3 +1526,58 @@ def test_round10_someone_elses_night_shift_is_not_the_patients_job() -> None:
     text = "going to cut tonight when mums on her night shift, got everything laid out"
     assert "benign context" not in context_reasons(text)
     assert screen_text(text).is_risk
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # round 10 review: each of the new rules, attacked with everyday words in the same shapes
+        "ive decided to stop my pills, my gp agreed it was time",
+        "tried to finish the job at work but failed, the client moved the deadline",
+        "nervous about the op but im going through with it tomorrow",
+        "everything sorted for the 14th, cancelled the old insurance, so excited for the new flat",
+        "tying up loose ends at work before my maternity leave, deleted my old files",
+        "tell my son it wasnt his fault the dog got out",
+        "ill be with mum soon, cant wait for christmas",
+        "the door frame bar holds my weight fine for pull ups",
+        "got my sertraline today and counted them to make sure the pharmacy gave me 28",
+        "sat with all my meds sorting them for the week",
+        "one way ticket to perth, not coming back, new life!",
+        "handed my notice in today, thanks for everything everyone",
+        "nans death seemed peaceful, the nurses were lovely",
+        "if i went to the gym it would be good for me",
+        "i wouldnt mind if i went to the party after all",
+        "i want to fall asleep and stay asleep through the night for once",
+        "i should have finished it yesterday, the essay is late",
+        "i tried the homework and should have done it earlier",
+        "going to cut tonight, the grass is so long",
+        "i bite my nails when i feel overwhelmed",
+        "the budget cuts are getting deeper every year",
+        "my football kit, used it twice this week already",
+        "following the satnav home took ages",
+        "not been back to school since september, the anxiety is too much",
+        "my son tells her not to tell anyone about the surprise party",
+        "threw a ball at my son and he caught it",
+        "i cant speak to her alone, shes always got the kids with her",
+        "picked the kitten up by the neck like the vet showed me",
+        "i lied to my gp about my drinking",
+        "id be ok if i didnt wake up till 10 tomorrow",
+    ],
+)
+def test_round10_review_everyday_words_in_the_new_shapes(text: str) -> None:
+    assert not screen_text(text).is_risk
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("hit my hand with the hammer on purpose doing the shelves", "benign context"),
+        ("been fasting for days to punish myself", "benign context"),
+        ("skipping my insulin on purpose again", "benign context"),
+        ("he has power of attorney and takes all her pension", "benign context"),
+        ("im sure ill die soon, ive stopped eating", "health anxiety"),
+        ("my husband will kill me if i leave", "idiom"),
+    ],
+)
+def test_round10_review_everyday_context_does_not_excuse(text: str, reason: str) -> None:
+    assert reason not in context_reasons(text)
