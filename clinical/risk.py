@@ -1281,6 +1281,7 @@ def context_reasons(text: str) -> tuple[str, ...]:
         or lex.CONTEXT_SCHEDULING.search(low)
         or lex.CONTEXT_EVERYDAY.search(low)
         or (lex.CONTEXT_JOB.search(low) and not _OWN_RISK.search(low))
+        or (lex.CONTEXT_SETTLED.search(low) and not (_VIOLENCE.search(low) or _ACTED_ON_SOMEONE.search(low)))
     ) and not (_COVER_STORY.search(low) or _PRESENT_INTENT_UNDENIED.search(low) or _OWN_DEATH.search(low)
                or _BESIDE_A_PURPOSE.search(low) or _COVER_FOR_RULES.search(low) or _WITH_THE_MEANS.search(low)
                or _WISH_TO_DIE.search(low) or _ON_PURPOSE.search(low)):
@@ -1299,6 +1300,15 @@ def context_reasons(text: str) -> tuple[str, ...]:
     if lex.CONTEXT_QUESTION.search(low) and not (_own_risk_told(low) or _ASKING_FOR_ME.search(low)):
         out.append("hypothetical")
     return tuple(out)
+
+
+# Round 10: a settled row or a child's discipline holds nothing back where someone was hurt,
+# grabbed or frightened.
+_VIOLENCE = re.compile(
+    r"\b(?:hit|hits|hitting|slap\w*|punch\w*|push\w*|shov\w*|grabb?\w*|threw|throw\w*|chok\w*|strangl\w*|kick\w*"
+    r"|bruis\w*|smack\w*|belt\w*|shak\w*|(?:scared|afraid|frightened|terrified) of (?:him|her|them)|hurt (?:me|him|her|them)"
+    r"|locked|wont let me|dont let me|doesnt let me|not allowed)\b"
+)
 
 
 # Round 10 review: an everyday setting does not excuse what was done in it on purpose ("hit my

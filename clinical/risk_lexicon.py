@@ -1130,6 +1130,15 @@ CONTEXT_JOB = re.compile(
     r"|called to a|(?:im|i am|i was|while) on shift|every shift|preceptorship|reflective practice|(?:i|we) arrested)\b"
 )
 
+#: A row that ended, or a child's ordinary discipline (round 10, train8-9): "made up by the
+#: evening, he made me a tea", "ended in a compromise", "did the naughty step", "hes lost his
+#: tablet for the weekend". Read only where nobody was hit, grabbed or frightened.
+CONTEXT_SETTLED = re.compile(
+    r"\b(?:made up (?:by|this|the next|after|later|again)|apologi[sz]ed|said sorry|(?:ended|ending) in a compromise"
+    r"|we talked (?:it through|properly|about it)|naughty step|time ?outs?|(?:lost|losing) (?:his|her|their) "
+    r"(?:tablet|ipad|phone|screen time|xbox|switch)|grounded (?:him|her|them)|sticker chart)\b"
+)
+
 #: A feared death or illness (round 10): health anxiety, not a wish ("convinced the mole is
 #: melanoma and im going to die", "the fear of dying on the plane", "googled brain tumour").
 CONTEXT_HEALTH_FEAR = re.compile(

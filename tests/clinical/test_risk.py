@@ -1581,3 +1581,19 @@ def test_round10_review_everyday_words_in_the_new_shapes(text: str) -> None:
 )
 def test_round10_review_everyday_context_does_not_excuse(text: str, reason: str) -> None:
     assert reason not in context_reasons(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "settled"),
+    [
+        ("huge row about the bins, we both said stuff, made up by the morning", True),
+        ("did time outs instead of shouting, she lost her ipad for the night", True),
+        # ... not where someone was hurt, grabbed or frightened
+        ("huge row, he grabbed my wrist, made up by the morning like always", False),
+        ("he apologised after he hit me, he always does", False),
+        ("naughty step didnt work so i smacked him hard", False),
+        ("we made up again but im scared of him when hes drinking", False),
+    ],
+)
+def test_round10_a_settled_row_or_ordinary_discipline(text: str, settled: bool) -> None:
+    assert ("benign context" in context_reasons(text)) is settled
