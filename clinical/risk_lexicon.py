@@ -1116,7 +1116,7 @@ CONTEXT_EVERYDAY = re.compile(
     # round 10 (train9): care arranged, DIY, blood tests and injections, and sport injuries
     r"|memory clinic"
     r"|diy|putting up (?:shelves|a shelf|pictures|the curtains)|laying (?:the )?(?:lino|laminate|carpet|tiles)"
-    r"|(?:doing|did) the (?:patio|decking|fence|guttering)|paving slab|with the hammer|stanley knife"
+    r"|(?:doing|did) the (?:patio|decking|fence|guttering)|paving slab"
     r"|bloods (?:done|taken)|blood tests?|give blood|gave blood|lymph node|vitamin d"
     r"|at (?:rugby|hockey|netball|football|boxing)|(?:rugby|hockey|netball|football) (?:training|match|practice)"
     r"|we won the)\b"

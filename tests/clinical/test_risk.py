@@ -1597,3 +1597,11 @@ def test_round10_review_everyday_context_does_not_excuse(text: str, reason: str)
 )
 def test_round10_a_settled_row_or_ordinary_discipline(text: str, settled: bool) -> None:
     assert ("benign context" in context_reasons(text)) is settled
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["took a stanley knife to my arm again last night", "hit him with the hammer when he came at me"],
+)
+def test_round10_review_tools_are_not_everyday_by_themselves(text: str) -> None:
+    assert "benign context" not in context_reasons(text)
