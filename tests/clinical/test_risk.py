@@ -1275,43 +1275,266 @@ def test_round9_sleep_wished_for_and_the_tools_of_self_harm(text: str, flags: bo
 
 # ---------------------------------------------------------------- round 10
 
+# Own risk told after someone else's, screening answers, a negation that closed its clause,
+# habits that are not jokes, relapse, household grievances, feared deaths and chores.
+ROUND10_OWN_RISK_ANSWERS_HABITS = [
+    # own risk told after someone else's
+    ("my best mate has been cutting, i sent her the shout number, and ive started again too", True),
+    ("my brother self harms and so do i", True),
+    ("my sister has been self harming, it scares me too", False),
+    ("my cousin self harms, my aunt worries and my mum does too", False),
+    # a screening item answered above 0, or a 0 taken back
+    ("item 9 - i put 0 but its more like a 2 if im honest", True),
+    ("phq9 last q = 3", True),
+    ("question 9 2 pages in and im bored already", False),
+    ("did the phq9 tonight, last q 0, the rest 2s", False),
+    ("did the gad7 and core-10, put 'not at all' for the ones about hurting myself", False),
+    # a negated verb that closed its own clause
+    ("told my gp i was fine but i wasnt, the thoughts of ending it are back every night", True),
+    ("i wasnt, im not suicidal at all", False),
+    # a habit is not a joke
+    ("lol i hope i dont wake up every single night", True),
+    ("wanting to kms again, fun times 🙃", True),
+    ("lol if i have to redo this spreadsheet ill kill myself", False),
+    # a relapse after years clean is not history
+    ("relapsed after 2 years clean from cutting, its nearly every night now", True),
+    ("3 years clean from cutting now and no relapse", False),
+    # "if he ... my yoghurt": a grievance; "if he touches her" is a threat
+    ("im going to kill my flatmate if she eats my cheese again", False),
+    ("im going to kill him if he touches my daughter again", True),
+    # a feared death, or a chore one would rather die than do
+    ("im terrified im going to die of a heart attack, my chest keeps tightening", False),
+    ("tonight im going to die, ive got everything ready", True),
+    ("honestly id rather die than do a presentation in front of the board", False),
+    ("id rather die than carry on like this", True),
+]
+
+ROUND10_PLANS_AND_ACTS = [
+    # plans told without the usual words (round 10, from the labelled sets' out-of-fold misses)
+    ("no more 💊 tonights it", True),
+    ("tonights it for the diet, back on track tomorrow", False),
+    ("mind is made up. ⚰️ friday", True),
+    ("made my mind up, im taking the job in leeds", False),
+    ("💊💊💊💊 taken. sorry for everything", True),
+    ("finish what i started last year, this time it will work", True),
+    ("need to finish what i started with the decorating", False),
+    ("mind is made up. going through with it this weekend", True),
+    ("going through with the divorce, decided last night", False),
+    ("im not safe right now", True),
+    ("lay down on the railway line last night until a train horn", True),
+    ("everything sorted for the 3rd, cat rehomed and the flat cancelled", True),
+    ("everything sorted for the 3rd, the venue and the cake are booked", False),
+    ("picked the hymns for my funeral today", True),
+    ("picked the hymns for dads funeral today", False),
+    ("tying up loose ends, deleted my socials and left my passwords for my sister", True),
+    ("tying up loose ends at work before my holiday", False),
+    ("if you never hear from me again, thank you for trying", True),
+    ("if anyone asks tell them it wasnt their fault", True),
+    ("ill be with mum again soon, ive decided", True),
+    ("ill be with mum soon, just parking", False),
+    ("the hook in the garage would hold my weight, i checked", True),
+    ("dads oxycodone is still in the cupboard, i counted them", True),
+    ("counted my tablets into the dosette for the week", False),
+    ("got my prescription early again, havent taken any, keeping them", True),
+    ("sat here with all my tablets and a bottle of wine", True),
+    ("bought a one way ticket to the cliffs, not coming back", True),
+    ("bought a one way ticket to lisbon, new job starts monday", False),
+    ("handed my notice in, for everything really", True),
+    # ideation, self-harm, harm to others, safeguarding
+    ("honestly dying sounds peaceful right now", True),
+    ("dying sounds awful, im so scared of it", False),
+    ("if i didnt wake up tomorrow it would be a relief", True),
+    ("i want to go to sleep and never wake", True),
+    ("i scratch my arms when it all gets too much", True),
+    ("i bang my head when i feel overwhelmed at work meetings lol no i mean i get a headache", True),
+    ("new scratches on my thighs that i did last night", True),
+    ("my cuts are getting deeper every time", True),
+    ("my legs look like a barcode now", True),
+    ("got a new blade in my kit, used it twice this week", True),
+    ("ive been following my ex home from the gym", True),
+    ("i want to run my exs new boyfriend off the road", True),
+    ("punched the wall right next to her head", True),
+    ("her coach tells her not to tell anyone about the lifts home", True),
+    ("the kids upstairs are left alone for days", True),
+    ("two lads have taken over his flat to deal from it", True),
+    ("he pinned me down again last night", True),
+    ("i lied to a&e about how my wrist got broken", True),
+]
+
+ROUND10_IDENTIFYING = [
+    ("my friend killed herself last year and honestly i get why she did it", True),
+    ("since my cousin took his own life i keep thinking he had the right idea", True),
+    ("my sister took her own life and i will never understand why she did it", False),
+    # psychoeducation: "i get it now" is understanding, not identification
+    ("i get it now, the harm thoughts are intrusions, not intentions. pushing them away feeds them", False),
+]
+
+ROUND10_FROM_TRAIN9 = [
+    # from risk_train9 (round 10): misses
+    ("he threw his dinner at the wall next to me because it was cold", True),
+    ("theyd be better off with a dad who isnt me", True),
+    ("secretly hoping i dont wake up after the operation on friday", True),
+    ("popped the blade out of my sharpener again last night", True),
+    ("i keep 'accidentally' cutting my fingers at work, nobody asks", True),
+    ("he had me against the fridge by my throat last night", True),
+    ("stretching the nappies again this week, money ran out", True),
+    ("havent taken her to school since september, she stays home with me", True),
+    ("wrote my note last night. doing it tomorrow while hes at work", True),
+    ("id be glad if i didnt wake up, i wouldnt do anything though", True),
+    ("my mum moved in with him, he keeps her phone and i havent been able to talk to her alone for months", True),
+    ("going to burn myself tonight when everyones asleep", True),
+    ("started following him out to his car after work, thinking about what id do", True),
+    # ... and false alarms
+    ("diary: i wrote 'whats the point of me'. belief now about 15%", False),
+    ("ticked 0 on the better off dead one again", False),
+    ("the hurting yourself question, honestly its a 0, always has been", False),
+    ("filled in the gad7. the ending my life item i put not at all", False),
+    ("had dark thoughts in second year of uni, counselling helped and i havent had them since", False),
+    ("doing a course on self harm for work, the stats are grim", False),
+    ("is suicidal ideation the same thing as intrusive thoughts?", False),
+    ("id rather die than go back to that spin class", False),
+    ("our defence is suicidal, three goals conceded again", False),
+    ("im hopeless with money so he does the budget, i asked him to", False),
+    ("as a nurse on the ward i see self harm every shift", False),
+    ("last time i felt like that was 2018, i know my warning signs now", False),
+    ("this time last year i was cutting most nights. i havent done it since march", False),
+    ("self harm was my thing at 15, im 50 now", False),
+]
+
+ROUND10_NOT_RISK = [
+    "my 16 year old has a driving instructor, a man in his 50s, very patient",
+    "wanted to throw my phone at the wall",
+    "went back to the razor aisle for my legs",
+    "my mum and dad threw a party at the village hall",
+    "the cruse volunteer suggested i write letters to dad, wrote the first one about the day he died",
+    "wrote a letter to 15 year old me who wanted to die. im really different now",
+    "reading my old journal, pages about wanting to be dead. i dont feel like that now",
+    "back when i was drinking i threatened a bouncer. 8 years sober now",
+    "the self harm cycle diagram you drew made so much sense",
+    "sliced my thumb deboning a chicken",
+    "keep a box of paracetamol in my bag for migraines",
+    "thought: 'id be better off dead than go back to that job'. i dont believe it now, it was the dread",
+]
+
+# Round 10 review: each of the new rules, attacked with everyday words in the same shapes.
+ROUND10_EVERYDAY_WORDS_IN_THE_NEW_SHAPES = [
+    "ive decided to stop my pills, my gp agreed it was time",
+    "tried to finish the job at work but failed, the client moved the deadline",
+    "nervous about the op but im going through with it tomorrow",
+    "everything sorted for the 14th, cancelled the old insurance, so excited for the new flat",
+    "tying up loose ends at work before my maternity leave, deleted my old files",
+    "tell my son it wasnt his fault the dog got out",
+    "ill be with mum soon, cant wait for christmas",
+    "the door frame bar holds my weight fine for pull ups",
+    "got my sertraline today and counted them to make sure the pharmacy gave me 28",
+    "sat with all my meds sorting them for the week",
+    "one way ticket to perth, not coming back, new life!",
+    "handed my notice in today, thanks for everything everyone",
+    "nans death seemed peaceful, the nurses were lovely",
+    "if i went to the gym it would be good for me",
+    "i wouldnt mind if i went to the party after all",
+    "i want to fall asleep and stay asleep through the night for once",
+    "i should have finished it yesterday, the essay is late",
+    "i tried the homework and should have done it earlier",
+    "going to cut tonight, the grass is so long",
+    "i bite my nails when i feel overwhelmed",
+    "the budget cuts are getting deeper every year",
+    "my football kit, used it twice this week already",
+    "following the satnav home took ages",
+    "not been back to school since september, the anxiety is too much",
+    "my son tells her not to tell anyone about the surprise party",
+    "threw a ball at my son and he caught it",
+    "i cant speak to her alone, shes always got the kids with her",
+    "picked the kitten up by the neck like the vet showed me",
+    "i lied to my gp about my drinking",
+    "id be ok if i didnt wake up till 10 tomorrow",
+]
+
+ROUND10_EVERYDAY_LIFE = [
+    ("smashed my 10k pb this morning, legs are dead", "benign context", True),
+    ("doing intermittent fasting days again, down 4 lbs, starving by 6pm", "benign context", True),
+    ("crisis card is in my purse, havent needed it", "benign context", True),
+    ("fasting for ramadan and honestly i want to die, i cant do this anymore", "benign context", False),
+    ("convinced this headache is a tumour, googled symptoms all night", "health anxiety", True),
+    ("terrified im having a heart attack every time my chest goes tight", "health anxiety", True),
+    ("scared ill die before my kids grow up and part of me wants to die anyway", "health anxiety", False),
+    ("if i dont hit the target my manager will have my head on a plate", "idiom", True),
+    ("my kids keep jumping off the sofa, theyll break their necks", "idiom", True),
+    # a safety plan is not, by itself, safety (a disclosure written into one)
+    ("safety plan homework - couldnt think of reasons to live, left the letters out instead", "benign context", False),
+]
+
+ROUND10_INTRUSIVE_BY_CHECKING = [
+    ("keep getting the thought of steering into the bus queue, ive never done anything like that", True),
+    ("went back twice to check i hadnt hit the lollipop lady. the what ifs are exhausting", True),
+    ("every pothole and i think ive hit someone, i know its ocd", True),
+    ("the thought of putting a pillow over her face came at the night feed, i hate the thought", True),
+    ("knife in my hand and 'what if i grabbed him' - its ego-dystonic, you said", True),
+    # the writer's own wish or intent beside it is not an intrusive thought
+    ("the thought of steering into the lorry keeps coming and part of me wants to", False),
+    ("went back to check i hadnt hit anyone and honestly i dont want to be here anymore", False),
+]
+
+ROUND10_JOB_DIY_BLOOD_SPORT = [
+    "prison officer, got headbutted by a prisoner today, im fine, adrenaline though",
+    "hit my thumb with the hammer putting up shelves",
+    "got a black eye at rugby training, mum thinks ive been fighting",
+    "gave blood today, nearly fainted lol",
+]
+
+ROUND10_CONTEXT_DOES_NOT_EXCUSE = [
+    ("hit my hand with the hammer on purpose doing the shelves", "benign context"),
+    ("been fasting for days to punish myself", "benign context"),
+    ("skipping my insulin on purpose again", "benign context"),
+    ("he has power of attorney and takes all her pension", "benign context"),
+    ("im sure ill die soon, ive stopped eating", "health anxiety"),
+    ("my husband will kill me if i leave", "idiom"),
+]
+
+# A settled row or a child's ordinary discipline, not where someone was hurt.
+ROUND10_SETTLED = [
+    ("huge row about the bins, we both said stuff, made up by the morning", True),
+    ("did time outs instead of shouting, she lost her ipad for the night", True),
+    # ... not where someone was hurt, grabbed or frightened
+    ("huge row, he grabbed my wrist, made up by the morning like always", False),
+    ("he apologised after he hit me, he always does", False),
+    ("naughty step didnt work so i smacked him hard", False),
+    ("we made up again but im scared of him when hes drinking", False),
+]
+
+# A tool named alone is not everyday context.
+ROUND10_TOOLS = ["took a stanley knife to my arm again last night", "hit him with the hammer when he came at me"]
+
 
 @pytest.mark.parametrize(
     ("text", "flags"),
     [
-        # own risk told after someone else's
-        ("my best mate has been cutting, i sent her the shout number, and ive started again too", True),
-        ("my brother self harms and so do i", True),
-        ("my sister has been self harming, it scares me too", False),
-        ("my cousin self harms, my aunt worries and my mum does too", False),
-        # a screening item answered above 0, or a 0 taken back
-        ("item 9 - i put 0 but its more like a 2 if im honest", True),
-        ("phq9 last q = 3", True),
-        ("question 9 2 pages in and im bored already", False),
-        ("did the phq9 tonight, last q 0, the rest 2s", False),
-        ("did the gad7 and core-10, put 'not at all' for the ones about hurting myself", False),
-        # a negated verb that closed its own clause
-        ("told my gp i was fine but i wasnt, the thoughts of ending it are back every night", True),
-        ("i wasnt, im not suicidal at all", False),
-        # a habit is not a joke
-        ("lol i hope i dont wake up every single night", True),
-        ("wanting to kms again, fun times 🙃", True),
-        ("lol if i have to redo this spreadsheet ill kill myself", False),
-        # a relapse after years clean is not history
-        ("relapsed after 2 years clean from cutting, its nearly every night now", True),
-        ("3 years clean from cutting now and no relapse", False),
-        # "if he ... my yoghurt": a grievance; "if he touches her" is a threat
-        ("im going to kill my flatmate if she eats my cheese again", False),
-        ("im going to kill him if he touches my daughter again", True),
-        # a feared death, or a chore one would rather die than do
-        ("im terrified im going to die of a heart attack, my chest keeps tightening", False),
-        ("tonight im going to die, ive got everything ready", True),
-        ("honestly id rather die than do a presentation in front of the board", False),
-        ("id rather die than carry on like this", True),
+        *ROUND10_OWN_RISK_ANSWERS_HABITS,
+        *ROUND10_PLANS_AND_ACTS,
+        *ROUND10_IDENTIFYING,
+        *ROUND10_FROM_TRAIN9,
+        *((text, False) for text in ROUND10_NOT_RISK),
+        *((text, False) for text in ROUND10_EVERYDAY_WORDS_IN_THE_NEW_SHAPES),
     ],
 )
-def test_round10_own_risk_answers_habits_and_figures_of_speech(text: str, flags: bool) -> None:
+def test_round10_rules(text: str, flags: bool) -> None:
     assert screen_text(text).is_risk is flags
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "given"),
+    [
+        *ROUND10_EVERYDAY_LIFE,
+        *((text, "intrusive thought", given) for text, given in ROUND10_INTRUSIVE_BY_CHECKING),
+        *((text, "benign context", True) for text in ROUND10_JOB_DIY_BLOOD_SPORT),
+        *((text, reason, False) for text, reason in ROUND10_CONTEXT_DOES_NOT_EXCUSE),
+        *((text, "benign context", given) for text, given in ROUND10_SETTLED),
+        *((text, "benign context", False) for text in ROUND10_TOOLS),
+    ],
+)
+def test_round10_context_reasons(text: str, reason: str, given: bool) -> None:
+    """Context reasons only ever hold back the learned layer below its veto bar."""
+    assert (reason in context_reasons(text)) is given
 
 
 @pytest.mark.parametrize(
@@ -1332,27 +1555,6 @@ def test_round10_phenomena_without_the_usual_words(text: str, category: Category
     assert category in {f.category for f in screen_text(text).findings}
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my 16 year old has a driving instructor, a man in his 50s, very patient",
-        "wanted to throw my phone at the wall",
-        "went back to the razor aisle for my legs",
-        "my mum and dad threw a party at the village hall",
-        "the cruse volunteer suggested i write letters to dad, wrote the first one about the day he died",
-        "wrote a letter to 15 year old me who wanted to die. im really different now",
-        "reading my old journal, pages about wanting to be dead. i dont feel like that now",
-        "back when i was drinking i threatened a bouncer. 8 years sober now",
-        "the self harm cycle diagram you drew made so much sense",
-        "sliced my thumb deboning a chicken",
-        "keep a box of paracetamol in my bag for migraines",
-        "thought: 'id be better off dead than go back to that job'. i dont believe it now, it was the dread",
-    ],
-)
-def test_round10_not_risk(text: str) -> None:
-    assert not screen_text(text).is_risk
-
-
 def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
     """"It's not like the thoughts you said are OCD, I actually want to" is the writer's own urge."""
     text = "i get urges to slap my husband when he belittles me. its not like those thoughts you said were ocd, i actually want to"
@@ -1360,248 +1562,8 @@ def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
     assert screen_text(text).is_risk
 
 
-@pytest.mark.parametrize(
-    ("text", "reason", "given"),
-    [
-        ("smashed my 10k pb this morning, legs are dead", "benign context", True),
-        ("doing intermittent fasting days again, down 4 lbs, starving by 6pm", "benign context", True),
-        ("crisis card is in my purse, havent needed it", "benign context", True),
-        ("fasting for ramadan and honestly i want to die, i cant do this anymore", "benign context", False),
-        ("convinced this headache is a tumour, googled symptoms all night", "health anxiety", True),
-        ("terrified im having a heart attack every time my chest goes tight", "health anxiety", True),
-        ("scared ill die before my kids grow up and part of me wants to die anyway", "health anxiety", False),
-        ("if i dont hit the target my manager will have my head on a plate", "idiom", True),
-        ("my kids keep jumping off the sofa, theyll break their necks", "idiom", True),
-        # a safety plan is not, by itself, safety (a disclosure written into one)
-        ("safety plan homework - couldnt think of reasons to live, left the letters out instead", "benign context", False),
-    ],
-)
-def test_round10_everyday_life_and_feared_death_hold_the_model_back(text: str, reason: str, given: bool) -> None:
-    """Context reasons only ever hold back the learned layer below its veto bar."""
-    assert (reason in context_reasons(text)) is given
-
-
-@pytest.mark.parametrize(
-    ("text", "intrusive"),
-    [
-        ("keep getting the thought of steering into the bus queue, ive never done anything like that", True),
-        ("went back twice to check i hadnt hit the lollipop lady. the what ifs are exhausting", True),
-        ("every pothole and i think ive hit someone, i know its ocd", True),
-        ("the thought of putting a pillow over her face came at the night feed, i hate the thought", True),
-        ("knife in my hand and 'what if i grabbed him' - its ego-dystonic, you said", True),
-        # the writer's own wish or intent beside it is not an intrusive thought
-        ("the thought of steering into the lorry keeps coming and part of me wants to", False),
-        ("went back to check i hadnt hit anyone and honestly i dont want to be here anymore", False),
-    ],
-)
-def test_round10_intrusive_thoughts_told_by_their_checking(text: str, intrusive: bool) -> None:
-    assert ("intrusive thought" in context_reasons(text)) is intrusive
-
-
-@pytest.mark.parametrize(
-    ("text", "flags"),
-    [
-        # plans told without the usual words (round 10, from the labelled sets' out-of-fold misses)
-        ("no more 💊 tonights it", True),
-        ("tonights it for the diet, back on track tomorrow", False),
-        ("mind is made up. ⚰️ friday", True),
-        ("made my mind up, im taking the job in leeds", False),
-        ("💊💊💊💊 taken. sorry for everything", True),
-        ("finish what i started last year, this time it will work", True),
-        ("need to finish what i started with the decorating", False),
-        ("mind is made up. going through with it this weekend", True),
-        ("going through with the divorce, decided last night", False),
-        ("im not safe right now", True),
-        ("lay down on the railway line last night until a train horn", True),
-        ("everything sorted for the 3rd, cat rehomed and the flat cancelled", True),
-        ("everything sorted for the 3rd, the venue and the cake are booked", False),
-        ("picked the hymns for my funeral today", True),
-        ("picked the hymns for dads funeral today", False),
-        ("tying up loose ends, deleted my socials and left my passwords for my sister", True),
-        ("tying up loose ends at work before my holiday", False),
-        ("if you never hear from me again, thank you for trying", True),
-        ("if anyone asks tell them it wasnt their fault", True),
-        ("ill be with mum again soon, ive decided", True),
-        ("ill be with mum soon, just parking", False),
-        ("the hook in the garage would hold my weight, i checked", True),
-        ("dads oxycodone is still in the cupboard, i counted them", True),
-        ("counted my tablets into the dosette for the week", False),
-        ("got my prescription early again, havent taken any, keeping them", True),
-        ("sat here with all my tablets and a bottle of wine", True),
-        ("bought a one way ticket to the cliffs, not coming back", True),
-        ("bought a one way ticket to lisbon, new job starts monday", False),
-        ("handed my notice in, for everything really", True),
-        # ideation, self-harm, harm to others, safeguarding
-        ("honestly dying sounds peaceful right now", True),
-        ("dying sounds awful, im so scared of it", False),
-        ("if i didnt wake up tomorrow it would be a relief", True),
-        ("i want to go to sleep and never wake", True),
-        ("i scratch my arms when it all gets too much", True),
-        ("i bang my head when i feel overwhelmed at work meetings lol no i mean i get a headache", True),
-        ("new scratches on my thighs that i did last night", True),
-        ("my cuts are getting deeper every time", True),
-        ("my legs look like a barcode now", True),
-        ("got a new blade in my kit, used it twice this week", True),
-        ("ive been following my ex home from the gym", True),
-        ("i want to run my exs new boyfriend off the road", True),
-        ("punched the wall right next to her head", True),
-        ("her coach tells her not to tell anyone about the lifts home", True),
-        ("the kids upstairs are left alone for days", True),
-        ("two lads have taken over his flat to deal from it", True),
-        ("he pinned me down again last night", True),
-        ("i lied to a&e about how my wrist got broken", True),
-    ],
-)
-def test_round10_plans_and_acts_told_without_the_usual_words(text: str, flags: bool) -> None:
-    assert screen_text(text).is_risk is flags
-
-
-@pytest.mark.parametrize(
-    ("text", "flags"),
-    [
-        ("my friend killed herself last year and honestly i get why she did it", True),
-        ("since my cousin took his own life i keep thinking he had the right idea", True),
-        ("my sister took her own life and i will never understand why she did it", False),
-        # psychoeducation: "i get it now" is understanding, not identification
-        ("i get it now, the harm thoughts are intrusions, not intentions. pushing them away feeds them", False),
-    ],
-)
-def test_round10_identifying_with_a_suicide(text: str, flags: bool) -> None:
-    assert screen_text(text).is_risk is flags
-
-
-@pytest.mark.parametrize(
-    ("text", "flags"),
-    [
-        # from risk_train9 (round 10): misses
-        ("he threw his dinner at the wall next to me because it was cold", True),
-        ("theyd be better off with a dad who isnt me", True),
-        ("secretly hoping i dont wake up after the operation on friday", True),
-        ("popped the blade out of my sharpener again last night", True),
-        ("i keep 'accidentally' cutting my fingers at work, nobody asks", True),
-        ("he had me against the fridge by my throat last night", True),
-        ("stretching the nappies again this week, money ran out", True),
-        ("havent taken her to school since september, she stays home with me", True),
-        ("wrote my note last night. doing it tomorrow while hes at work", True),
-        ("id be glad if i didnt wake up, i wouldnt do anything though", True),
-        ("my mum moved in with him, he keeps her phone and i havent been able to talk to her alone for months", True),
-        ("going to burn myself tonight when everyones asleep", True),
-        ("started following him out to his car after work, thinking about what id do", True),
-        # ... and false alarms
-        ("diary: i wrote 'whats the point of me'. belief now about 15%", False),
-        ("ticked 0 on the better off dead one again", False),
-        ("the hurting yourself question, honestly its a 0, always has been", False),
-        ("filled in the gad7. the ending my life item i put not at all", False),
-        ("had dark thoughts in second year of uni, counselling helped and i havent had them since", False),
-        ("doing a course on self harm for work, the stats are grim", False),
-        ("is suicidal ideation the same thing as intrusive thoughts?", False),
-        ("id rather die than go back to that spin class", False),
-        ("our defence is suicidal, three goals conceded again", False),
-        ("im hopeless with money so he does the budget, i asked him to", False),
-        ("as a nurse on the ward i see self harm every shift", False),
-        ("last time i felt like that was 2018, i know my warning signs now", False),
-        ("this time last year i was cutting most nights. i havent done it since march", False),
-        ("self harm was my thing at 15, im 50 now", False),
-    ],
-)
-def test_round10_from_train9(text: str, flags: bool) -> None:
-    assert screen_text(text).is_risk is flags
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "prison officer, got headbutted by a prisoner today, im fine, adrenaline though",
-        "hit my thumb with the hammer putting up shelves",
-        "got a black eye at rugby training, mum thinks ive been fighting",
-        "gave blood today, nearly fainted lol",
-    ],
-)
-def test_round10_the_patients_job_diy_blood_and_sport_are_everyday(text: str) -> None:
-    assert "benign context" in context_reasons(text)
-
-
 def test_round10_someone_elses_night_shift_is_not_the_patients_job() -> None:
     """A mum's night shift is when the risk happens, not the patient's job."""
     text = "going to cut tonight when mums on her night shift, got everything laid out"
     assert "benign context" not in context_reasons(text)
     assert screen_text(text).is_risk
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # round 10 review: each of the new rules, attacked with everyday words in the same shapes
-        "ive decided to stop my pills, my gp agreed it was time",
-        "tried to finish the job at work but failed, the client moved the deadline",
-        "nervous about the op but im going through with it tomorrow",
-        "everything sorted for the 14th, cancelled the old insurance, so excited for the new flat",
-        "tying up loose ends at work before my maternity leave, deleted my old files",
-        "tell my son it wasnt his fault the dog got out",
-        "ill be with mum soon, cant wait for christmas",
-        "the door frame bar holds my weight fine for pull ups",
-        "got my sertraline today and counted them to make sure the pharmacy gave me 28",
-        "sat with all my meds sorting them for the week",
-        "one way ticket to perth, not coming back, new life!",
-        "handed my notice in today, thanks for everything everyone",
-        "nans death seemed peaceful, the nurses were lovely",
-        "if i went to the gym it would be good for me",
-        "i wouldnt mind if i went to the party after all",
-        "i want to fall asleep and stay asleep through the night for once",
-        "i should have finished it yesterday, the essay is late",
-        "i tried the homework and should have done it earlier",
-        "going to cut tonight, the grass is so long",
-        "i bite my nails when i feel overwhelmed",
-        "the budget cuts are getting deeper every year",
-        "my football kit, used it twice this week already",
-        "following the satnav home took ages",
-        "not been back to school since september, the anxiety is too much",
-        "my son tells her not to tell anyone about the surprise party",
-        "threw a ball at my son and he caught it",
-        "i cant speak to her alone, shes always got the kids with her",
-        "picked the kitten up by the neck like the vet showed me",
-        "i lied to my gp about my drinking",
-        "id be ok if i didnt wake up till 10 tomorrow",
-    ],
-)
-def test_round10_review_everyday_words_in_the_new_shapes(text: str) -> None:
-    assert not screen_text(text).is_risk
-
-
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        ("hit my hand with the hammer on purpose doing the shelves", "benign context"),
-        ("been fasting for days to punish myself", "benign context"),
-        ("skipping my insulin on purpose again", "benign context"),
-        ("he has power of attorney and takes all her pension", "benign context"),
-        ("im sure ill die soon, ive stopped eating", "health anxiety"),
-        ("my husband will kill me if i leave", "idiom"),
-    ],
-)
-def test_round10_review_everyday_context_does_not_excuse(text: str, reason: str) -> None:
-    assert reason not in context_reasons(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "settled"),
-    [
-        ("huge row about the bins, we both said stuff, made up by the morning", True),
-        ("did time outs instead of shouting, she lost her ipad for the night", True),
-        # ... not where someone was hurt, grabbed or frightened
-        ("huge row, he grabbed my wrist, made up by the morning like always", False),
-        ("he apologised after he hit me, he always does", False),
-        ("naughty step didnt work so i smacked him hard", False),
-        ("we made up again but im scared of him when hes drinking", False),
-    ],
-)
-def test_round10_a_settled_row_or_ordinary_discipline(text: str, settled: bool) -> None:
-    assert ("benign context" in context_reasons(text)) is settled
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["took a stanley knife to my arm again last night", "hit him with the hammer when he came at me"],
-)
-def test_round10_review_tools_are_not_everyday_by_themselves(text: str) -> None:
-    assert "benign context" not in context_reasons(text)
