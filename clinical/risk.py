@@ -663,9 +663,15 @@ def _accidental(doc: _Doc, a: int, b: int, self_harm: bool) -> bool:
     return self_harm and bool(lex.ACCIDENT.search(window))
 
 
+# round 11: the absence taken back ("booked a travelodge for friday. its not a holiday")
+_ABSENCE_DENIED = re.compile(
+    r"\bnot (?:a |really a )?(?:holiday|trip)\b|\bnot (?:really |actually )?going (?:travelling|away|on holiday)\b"
+)
+
+
 def _benign_absence(doc: _Doc, a: int) -> bool:
     sent = doc.words(doc.sentence[a], doc.sentence_end(a))
-    return bool(lex.BENIGN_ABSENCE.search(sent))
+    return bool(lex.BENIGN_ABSENCE.search(sent)) and not _ABSENCE_DENIED.search(sent)
 
 
 def _asked_and_denied(doc: _Doc, a: int) -> bool:
@@ -707,7 +713,8 @@ _WHAT_DOES = re.compile(r"(?:^| )what (?:does|do|is)(?: the (?:word|term|phrase)
 _SAME_AS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,3}(?:the same (?:thing )?as|different (?:from|to|than))\b")
 # round 10: "a module on self harm", "reading a book with loads of self harm in it"
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:module|course|training|lecture|lesson|assembly|workshop|leaflet|essay|article|podcast|documentary)"
+    r"\b(?:module|course|training|lecture|lesson|assembly|workshop|leaflet|essay|article|podcast|documentary"
+    r"|dissertation|thesis|assignment|research|presentation)"  # round 11
     r" (?:on|about)(?: the)?$"
 )
 _MEANS = re.compile(r"(?:(?!(?:i|im|my|me)\b)\w+ ){0,2}(?:\" )?(?:actually |really |even )?mean\b")

@@ -313,6 +313,15 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "stopped caring",
     # round 8 review: reassurance or secrecy before a disclosure, not a denial of it
     # ("don't worry it was only a small overdose", "don't tell anyone but i cut again")
+    # round 11: how the week went, not a denial of what follows ("lol not great this week,
+    # boyfriend broke my ribs i think")
+    "not great",
+    "not good",
+    "not brilliant",
+    "not the best",
+    "not doing great",
+    "not doing well",
+    "not amazing",
     "dont worry",
     "dont panic",
     "dont freak out",
@@ -620,7 +629,9 @@ QUESTION_FRAME = re.compile(
     r"asked (?:\w+ ){1,5}(?:if|whether)|"
     r"asking (?:me )?(?:if|whether|about)"
     # round 10: "filled in the core-10, put 'not at all' for the ones about ...", "for the '...' one i put 0"
-    r"|core ?10|core ?om|gad ?7|(?:for|on) the(?= \")|for the ones? (?:about|on))\b"
+    r"|core ?10|core ?om|gad ?7|(?:for|on) the(?= \")|for the ones? (?:about|on)"
+    # round 11: "you asked me to rate urges to self harm on the diary card"
+    r"|asked (?:me )?to (?:rate|score|track|log)|diary card)\b"
 )
 #: ...answered no before the item is named: "put 'not at all' for the ones about hurting myself".
 DENIAL_BEFORE = re.compile(
@@ -641,6 +652,8 @@ DENIAL_ANSWER = re.compile(
     r"|answer (?:is|was) (?:still )?(?:a )?(?:0|zero|not at all)\b|(?:firm|definite|solid) not at all"
     # round 10: "... but its a 0, always has been"
     r"|(?:its|it is|it was|thats) (?:a |always |still )?(?:0|zero|a zero|not at all)(?: ,| \.|$)"
+    # round 11: "rate urges to self harm on the diary card. 0 all week again"
+    r"|\. (?:0|zero|none|nil)(?: (?:all|every) (?:week|day|night)| again| this week| all week again)*(?: ,| \.|$)"
 )
 
 #: A risk noun used as a topic: "self harm awareness", "suicide prevention".

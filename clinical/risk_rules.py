@@ -264,6 +264,9 @@ RULES: tuple[Rule, ...] = (
     # "convinced ... im going to die before my kids grow up", "keep thinking ill die in my sleep").
     Rule(SP, U, r"<INTENT> <W2>die", scope="sentence",
          veto=r"scared|afraid|terrified|frightened|worried|worrying|worry|convinced|phobia|fears?|panic\w*|anxiety"
+         # round 11: "literally going to die if i have to hear that song in the shop one more time"
+         r"|if i have to (?:hear|listen to|see|watch|sit through|do|eat|go to (?:the|that|another|a)) "
+         r"(?:\w+ ){0,6}(?:one more time|again)"
          r"|anxious|paranoid|certain|in my sleep|melanoma|cancer|tumou?r|heart attack|stroke|turbulence"),
     Rule(SP, U, r"(?:kill <MYSELF>|<END>|<METHOD>|die) <W3><LATER>"),
     Rule(SP, U, r"(?:tonights|today is|tomorrow is|this is) the (?:night|day)"),
@@ -799,14 +802,14 @@ RULES: tuple[Rule, ...] = (
         SI,
         M,
         r"(?:whats|what is|what the|whats even) (?:the )?point(?: of| in)? "
-        r"(?:anything|anymore|any more|of it all|it all|trying|any of it|everything|\.|,|$)",
+        r"(?:anything|anymore|any more|of it all|it all|trying(?! (?:with|at|for|on|to (?:get|find|make|lose|save|learn|fix|date|meet))\b)|any of it|everything|\.|,|$)",
     ),
     Rule(SI, M, r"(?:whats|what is) (?:even )?the point(?= \.| \?|$| ,)"),
     Rule(
         SI,
         M,
         r"(?:give|giving|gave) up on (?:everything|life|myself|it all)|"
-        r"feel like giving up(?= \.| ,|$| on)|want to give up(?= \.| ,|$| on ev)",
+        r"feel like giving up(?= \.| ,|$| on (?:everything|life|myself|it all|living|me)\b)|want to give up(?= \.| ,|$| on ev)",
     ),
     Rule(
         SI,
@@ -848,6 +851,14 @@ RULES: tuple[Rule, ...] = (
     Rule(SH, U, r"(?:going to|gonna|will|ill|planning to|plan to) (?:cut|cut myself|burn myself|self harm|hurt myself) "
          r"(?:again )?(?:tonight|today|later|this evening|when (?:she|he|they|mums?|dads?|everyone|the house)\b)"
          r"(?! ,? (?:the |my )?(?:grass|lawn|hedge|hair|fringe|cake|fabric|pattern))"),
+    # round 11: urges now, whatever the clean streak ("is it bad that i keep wanting to cut even
+    # though ive been clean 2 years", "a picture of cuts set off all the old urges")
+    Rule(SH, M, r"(?:keep|still|really|been|cant stop) (?:wanting|want) to (?:cut|burn myself|self harm|hurt myself)"
+         r"(?! (?:the |my |his |her |back|down|out|off|it|them|costs?|corners?|ties|class|hair|grass|lawn|hedge)\b)"),
+    Rule(SH, M, r"(?:set|sets|setting) off (?:all )?(?:the |my )?(?:old )?urges(?! to (?!cut|hurt|harm|burn))", scope="sentence",
+         also=(r"cut|cuts|cutting|self harm\w*|blades?|razors?|scars?|burn\w*|hurt myself|harm myself",),
+         veto=r"smok\w*|drink\w*|vap\w*|gambl\w*|betting|eat\w*|binge\w*|food|sugar|chocolate|shop\w*|spend\w*|check\w*|"
+         r"wash\w*|porn|cigs?|cigarettes?|purg\w*|pick\w*"),
     # Round 10 (train9): an "accident" in scare quotes is not one
     Rule(SH, H, r'" (?:accidentally|by accident) " (?:\w+ ){0,2}(?:burn\w*|cut\w*|scald\w*|hurt\w*|scratch\w*)'),
     # Round 10 (train9): the blade taken out of a sharpener
@@ -1124,6 +1135,36 @@ RULES: tuple[Rule, ...] = (
         scope="message",
         veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)",  # unwanted intrusive thoughts (OCD), not intent
     ),
+    # round 11: thoughts owned, not OCD ("these arent the ocd thoughts, these are real angry thoughts
+    # about hurting my stepmum"), enjoyed ("a thought about running him over and i didnt hate it"),
+    # wished ("id like to smack him in the car park"), feared in oneself ("so angry i scare myself")
+    Rule(
+        HO,
+        M,
+        r"(?:arent|are not|not|isnt|is not) (?:the |my )?(?:ocd|intrusive)(?: \w+)?(?: ,| \.)? (?:\w+ ){0,3}"
+        r"(?:real|actual|proper|genuine) (?:\w+ )?(?:thoughts?|urges?|feelings?) (?:about|of) "
+        r"(?:hurting|killing|attacking|harming|stabbing|hitting|smacking|punching)",
+        negation=False,
+        subject=False,
+    ),
+    Rule(
+        HO,
+        M,
+        r"(?:thought|thoughts|image|images|urge|urges|fantasy|fantasies) (?:about|of) (?:running|hitting|stabbing|hurting|"
+        r"killing|pushing|smacking|punching) (?:him|her|them|my \w+)(?: \w+){0,6} (?:and )?i (?:didnt hate it|liked it|"
+        r"enjoyed it|didnt mind|wasnt bothered|wasnt even bothered|didnt feel bad)",
+        negation=False,
+        subject=False,
+    ),
+    Rule(
+        HO,
+        M,
+        r"(?:id like to|id love to|i would like to|i would love to) (?:smack|punch|hit|deck|batter|thump|slap|kick|stab|hurt|"
+        r"strangle|throttle|glass) (?:him|her|them|my \w+|that \w+)",
+        veto=r"ball|gym|road|hay|sack|books|button|snooze|target|jackpot|shops|pub|beach|bottle|wall|pillow|punch ?bag|bag|"
+        r"the brakes|pause|the news|the big time|the high notes?",
+    ),
+    Rule(HO, M, r"(?:so|that) angry (?:that )?i (?:scare|scared|frighten|frightened) myself", negation=False),
     Rule(HO, M, r"violent (?:thoughts|fantasies|urges|images)", scope="message", veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)"),
     Rule(
         HO,
@@ -1554,6 +1595,26 @@ RULES: tuple[Rule, ...] = (
         r"(?:my )?<PARTNER> <W3>(?:wont|doesnt|will not) let me (?:leave|go) "
         r"(?:the house|out|without)",
     ),
+    # round 11: control told as ordinary ("he went through my messages once. is that a red flag",
+    # "wants my location on all the time and sulks if i see my mates")
+    Rule(DA, M, r"<PERP> <W3>(?:went|goes|has been going|keeps going|looked|looks|been) through my (?:phone|messages|texts|emails|bank)"),
+    Rule(
+        DA,
+        M,
+        r"<PERP> <W3>(?:checks|checking|check|questions|questioning) (?:what|everything|every penny) i (?:spend|buy|spent|bought)|"
+        r"(?:my )?<PARTNER> <W5>controlling (?:with|about|over) (?:the |our |my )?(?:money|finances|what i spend)",
+    ),
+    Rule(
+        DA,
+        M,
+        r"(?:wants?|wanted|needs?) (?:to (?:see|know|have) )?my location (?:on )?(?:all the time|24 ?7|at all times|always)|"
+        r"(?:sulks|sulky|goes quiet|kicks off|gets (?:funny|angry|arsey|moody|jealous|upset)|punishes me) (?:\w+ )?"
+        r"(?:if|when|whenever) i (?:see|go out with|meet|talk to|text|message) (?:my )?(?:mates|friends|family|mum|sister|"
+        r"other (?:guys|men|lads|girls|women|people))",
+        also=(r"<PARTNER>",),
+        scope="sentence",
+    ),
+    Rule(DA, M, r"<PERP> <W3>(?:doesnt|does not|dont) (?:like|let) me (?:going|go) out without (?:him|her)", negation=False),
 )
 
 
@@ -2383,6 +2444,132 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"clear\w* out|marketplace|sold|selling|birthday|christmas|present|bigger|job|"
         r"better|grown",
     ),
+    # ------------------------------------------------ round 11 (risk_train10, risk_train11)
+    # a lapse told in passing: "had a bit of a wobble on wednesday and cut, it wasnt bad"
+    Rule(
+        SH,
+        H,
+        r"(?:wobble|slip up|slipped up|relapse|relapsed|bad night|bad day|bad evening|bad moment|"
+        r"meltdown|episode) <W5>and (?:cut|burnt|burned|scratched)(?: again)?(?= ,| \.|$| but | it )",
+    ),
+    # a plan behind a cover story the writer takes back: "booked a travelodge for friday just
+    # for me. its not a holiday", "told him im going travelling. im not going travelling"
+    Rule(
+        SP,
+        U,
+        r"(?:its|it is|this is|its really) not (?:a |really a )?holiday(?= \.|$| ,)|"
+        r"im not (?:really |actually )?going (?:travelling|on holiday|away)(?= \.|$| ,)",
+        also=(
+            r"booked|sorted|rehomed|told (?:him|her|them|everyone|my \w+)|travelodge|premier inn|hotel|"
+            r"b and b|airbnb|the (?:cat|dog|cats|dogs)",
+        ),
+        scope="message",
+        veto=r"work|conference|course|business|funeral|wedding|training|hospital|operation|moving|"
+        r"money|afford|this year|next year|any ?more|after all|cancel\w*|covid|visa|passport|exams?",
+    ),
+    # nothing booked past a day: "cancelled the dentist because theres no point booking anything
+    # past sunday"
+    Rule(
+        SP,
+        U,
+        r"no point (?:booking|planning|arranging|making plans|renewing|paying for) (?:anything|any \w+|it|them)? ?"
+        r"(?:past|after|beyond) (?:<WHEN>|the weekend|the \d+\w*|this month)",
+        veto=r"moving|emigrat\w*|leaving the country|exams?|results|until i know|till i know|contract|rota|"
+        r"shifts?|redundan\w*|lease|notice",
+    ),
+    # affairs put in order for someone: "written all my passwords down for her", "moved my savings
+    # into my sisters account so she wont have the hassle later"
+    Rule(
+        SP,
+        U,
+        r"(?:written|wrote|writing|left) (?:down )?(?:all )?my passwords (?:down )?for (?:her|him|them|my \w+)|"
+        r"so (?:she|he|they|nobody|no one) (?:wont|doesnt|dont|wouldnt) have (?:the |any )?"
+        r"(?:hassle|bother|faff|stress) (?:later|after|afterwards|when)",
+        scope="message",
+        veto=r"holiday|hospital|operation|surgery|travel\w*|trip|abroad|dementia|lpa|attorney|solicitor|"
+        r"handover|accountant|tax|moving|new job|maternity|paternity|baby",
+    ),
+    # disappointed to survive: "my first feeling was disappointment that the lorry missed me"
+    Rule(
+        SI,
+        M,
+        r"(?:disappoint\w*|gutted|sad|a shame|a pity|annoyed|relieved|wish(?:ed)?|hoping|hoped) "
+        r"(?:that )?(?:the |it |that |they |he |she )?(?:\w+ )?(?:missed me|didnt hit me|didnt (?:kill|get) me|"
+        r"(?:had )?(?:hit|killed) me)",
+        veto=r"ball|game|paintball|dodgeball|snowball|water balloon|off work|day off|compensation|claim|insurance",
+    ),
+    # someone else's death wished on oneself: "people dying young ... why couldnt it be me instead"
+    Rule(
+        SI,
+        M,
+        r"why (?:couldnt|cant|wasnt|didnt|wouldnt) it (?:have )?(?:be|been) me(?: instead)?",
+        context="death",  # someone else's death: so neither the subject nor an also part
+        subject=False,
+        veto=r"lottery|won|winner|chosen|picked|promot\w*|job|prize|raffle|selected|interview|audition",
+    ),
+    # an illness welcomed as an exit: "when the consultant said it might be serious i felt
+    # relieved ... maybe thats my way out"
+    Rule(
+        SI,
+        M,
+        r"(?:thats|that is|this is|could be|might be|would be|be) my (?:way out|exit|ticket out)",
+        also=(r"ill|illness|serious|cancer|diagnos\w*|tumou?r|relieved|die|dying|dead|death|consultant|scan|lump",),
+        scope="message",
+        veto=r"job|debt|money|escape room|loan|redundan\w*|course|degree|house|marriage|relationship|"
+        r"visa|uni|university|promotion",
+    ),
+    # a goodbye posted: "posted a goodbye on insta and turning my phone off after this"
+    Rule(
+        SP,
+        U,
+        r"(?:posted|put|wrote|written|writing|sent) (?:a |my )?(?:goodbye|farewell)(?: \w+)? "
+        r"(?:on|to) (?:insta\w*|facebook|fb|tiktok|snap\w*|twitter|my story|everyone)",
+        veto=r"account|detox|break from|social media break|new phone|new number|moving|leaving (?:the|my) job|"
+        r"retir\w*|emigrat\w*|holiday|hiatus|group chat",
+    ),
+    # a child shut in a room for hours: "ive been locking my 4 year old in her room for most of the
+    # afternoon so i can lie down"
+    Rule(
+        SC,
+        H,
+        r"(?:locking|locked|lock|locks|shut|shutting|shuts) (?:my |our |the )?(?:<CHILD>|her|him|them)"
+        r"(?: \w+){0,3} in (?:her|his|their|the|a) (?:room|bedroom|cupboard|shed|garage|car)",
+        also=(r"<MINOR>",),
+        scope="sentence",
+        veto=r"1[3-9]|teen\w*|seconds|a minute|few minutes|nap|stair ?gate|baby ?gate|time out|timeout|"
+        r"naughty step|toilet|the dog|the cat|puppy",
+    ),
+    # a child to be married: "taking my daughter to pakistan in the summer to get her married, shes 15"
+    Rule(
+        SC,
+        H,
+        r"(?:get|getting|got|have|having) (?:her|him|them) married|marry (?:her|him|them) off|"
+        r"(?:forced|forcing|force|make|making|made) (?:her|him|them) (?:to )?marry",
+        also=(
+            r"\b(?:shes|hes|she is|he is|aged|only) (?:1[0-7]|[1-9])\b|\b(?:1[0-7]|[1-9]) ?(?:yo|years? old|yr old)\b|"
+            r"underage|under 18|still at school|year (?:9|10|11)",
+        ),
+        scope="message",
+        veto=r"documentary|film|book|history|novel|in the past|years ago|drama",
+    ),
+    # an adult to be married against their will: "they will take me to pakistan to marry"
+    Rule(
+        DA,
+        H,
+        r"(?:take|taking|send|sending|took|sent) me (?:\w+ ){0,3}to (?:marry|get married|be married)|"
+        r"(?:force|forcing|forced|make|making) me (?:to )?(?:marry|get married)",
+        veto=r"documentary|film|book|novel|drama|years ago|in the past",
+    ),
+    # sexual exploitation of an adult: "my friend with learning difficulties is being made to sleep
+    # with her boyfriends mates"
+    Rule(
+        SA,
+        H,
+        r"(?:made|forced|pressured|pushed|making|forcing|pressuring|makes|forces) (?:her|him|them|me)? ?"
+        r"(?:to )?(?:sleep with|have sex with|do stuff with|do things with) (?:\w+ ){0,2}"
+        r"(?:mates|friends|men|man|blokes|guys|lads|strangers|people)",
+        veto=r"documentary|film|book|novel|drama|years ago|in the past|bed ?time|sleepover|tent|sofa|couch",
+    ),
 )
 
 RULES = RULES + CONCEPT_RULES
@@ -2426,6 +2613,7 @@ CONTEXTS: dict[str, re.Pattern[str]] = {
         r"\b(?:health anxiety|scared of dying|afraid of dying|fear of (?:death|dying)|heart attack|"
         r"cancer|illness|ill|diagnosis|hypochondria|panic attack|grief|grieving|funeral|died)\b"
     ),
+    "death": re.compile(r"\b(?:die|died|dies|dying|dead|death|killed|cancer|crash|funeral|passed away)\b"),
     "harm": re.compile(r"\b(?:hurt|kill|stab|batter|revenge|pay|knife|get him|get her)\b"),
     "vuln": re.compile(r"\b(?:" + expand("<VULN>") + r")\b"),
 }

@@ -1555,6 +1555,96 @@ def test_round10_phenomena_without_the_usual_words(text: str, category: Category
     assert category in {f.category for f in screen_text(text).findings}
 
 
+# Round 11: disclosures from risk_train10 and risk_train11 that no rule had words for (the
+# sets' own lines, in-sample for these rules), and what else each new shape must still let
+# through or hold back.
+ROUND11_DISCLOSURES = [
+    ("lol not great this week, boyfriend broke my ribs i think. anyway hes cooking tea now", Category.DOMESTIC_ABUSE),
+    ("had a bit of a wobble on wednesday and cut, it wasnt bad, i cleaned it properly", Category.SELF_HARM),
+    ("booked a travelodge for friday just for me. its not a holiday", Category.SUICIDE_PLAN),
+    ("sorted the cat out with my mate, told him im going travelling. im not going travelling", Category.SUICIDE_PLAN),
+    ("i cancelled the dentist and the mot because theres no point booking anything past sunday", Category.SUICIDE_PLAN),
+    ("moved my savings to my sisters account and written all my passwords down for her", Category.SUICIDE_PLAN),
+    ("posted a goodbye on insta and turning my phone off after this. its ok", Category.SUICIDE_PLAN),
+    ("near miss on the motorway and my first feeling was disappointment that the lorry missed me",
+     Category.SUICIDAL_IDEATION),
+    ("people dying young on the news and i think why couldnt it be me instead", Category.SUICIDAL_IDEATION),
+    ("when the consultant said it might be serious i felt relieved, maybe thats my way out",
+     Category.SUICIDAL_IDEATION),
+    ("ive been locking my 4 year old in her room most of the afternoon so i can lie down", Category.SAFEGUARDING_CHILD),
+    ("his family are taking my daughter to pakistan in the summer to get her married, shes 15",
+     Category.SAFEGUARDING_CHILD),
+    ("my brothers say they will take me to pakistan to marry, the ticket is booked", Category.DOMESTIC_ABUSE),
+    ("my friend with learning difficulties is being made to sleep with her boyfriends mates",
+     Category.SAFEGUARDING_ADULT),
+    ("he went through my messages once, is that a red flag or am i being dramatic", Category.DOMESTIC_ABUSE),
+    ("my husbands been controlling with money, he checks what i spend and gets annoyed", Category.DOMESTIC_ABUSE),
+    ("my new boyfriend wants my location on all the time and sulks if i see my mates", Category.DOMESTIC_ABUSE),
+    ("he doesnt like me going out without him and gets sulky", Category.DOMESTIC_ABUSE),
+    ("these arent the ocd thoughts, these are real angry thoughts about hurting my stepmum", Category.HARM_TO_OTHERS),
+    ("saw my ex crossing the road, had a thought about running him over and i didnt hate it",
+     Category.HARM_TO_OTHERS),
+    ("ive found myself thinking id like to smack him in the car park after the match", Category.HARM_TO_OTHERS),
+    ("is it bad that i keep wanting to cut even though ive been clean 2 years", Category.SELF_HARM),
+    ("saw a picture of cuts on tiktok and it set off all the old urges", Category.SELF_HARM),
+]
+
+ROUND11_NOT_RISK = [
+    "had a wobble on the bike and cut my knee",
+    "had a bad day and cut class",
+    "booked a hotel in york for the conference, its not a holiday",
+    "im not going travelling this year, money is tight",
+    "off to spain on friday, its not a holiday its a work trip",
+    "no point booking anything past friday until i know my shifts",
+    "written my passwords down for my husband before the operation so he wont have the hassle",
+    "gutted the ball missed me in dodgeball lol",
+    "why couldnt it be me who won the raffle",
+    "my sister got the part, why couldnt it be me",
+    "redundancy might be my way out of this job",
+    "posted a goodbye on insta, taking a social media break for a month",
+    "i shut the dog in the kitchen and the kids in the lounge",
+    "we made the kids sleep with the light on",
+    "id love to hit the gym more this week",
+    "id like to punch the wall some days when work is like this",
+    "my partner and i share locations, its handy for the school run",
+    "i went through my messages with her to find the address",
+    "the intrusive thoughts about hurting my baby came again, its the ocd, i know im not dangerous",
+    "i keep wanting to cut my hair short",
+    "i really want to cut down on sugar",
+    "i used to keep wanting to cut, but thats years ago now",
+    "the advert set off my urges to smoke",
+    "seeing the pub set off all the old urges, i nearly went in for a drink",
+    # false alarms of older rules, from the same sets
+    "feel like giving up on the course, my tutor says im behind on everything",
+    "whats the point of trying with dating, it always ends the same way with me getting ghosted",
+    "writing my dissertation on self harm in prisons and some of the reading is heavy going",
+    "im literally going to die if i have to hear that song in the shop one more time",
+    "you asked me to rate urges to self harm on the diary card. 0 all week again",
+]
+
+# The older shapes those fixes narrowed still flag.
+ROUND11_STILL_RISK = [
+    "i feel like giving up on life",
+    "whats the point of trying anymore",
+    "im going to die if i have to go on like this",
+    "you asked me to rate urges to self harm on the diary card. 8 most days",
+    "im not great at hurting myself properly",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), ROUND11_DISCLOSURES)
+def test_round11_disclosures(text: str, category: Category) -> None:
+    assert category in {f.category for f in screen_text(text).findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [*((text, False) for text in ROUND11_NOT_RISK), *((text, True) for text in ROUND11_STILL_RISK)],
+)
+def test_round11_rules(text: str, flags: bool) -> None:
+    assert screen_text(text).is_risk is flags
+
+
 def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
     """"It's not like the thoughts you said are OCD, I actually want to" is the writer's own urge."""
     text = "i get urges to slap my husband when he belittles me. its not like those thoughts you said were ocd, i actually want to"
