@@ -311,8 +311,6 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "stopped taking",
     "stopped answering",
     "stopped caring",
-    # round 8 review: reassurance or secrecy before a disclosure, not a denial of it
-    # ("don't worry it was only a small overdose", "don't tell anyone but i cut again")
     # round 11: how the week went, not a denial of what follows ("lol not great this week,
     # boyfriend broke my ribs i think")
     "not great",
@@ -322,6 +320,8 @@ PSEUDO_NEGATION_PHRASES: tuple[str, ...] = (
     "not doing great",
     "not doing well",
     "not amazing",
+    # round 8 review: reassurance or secrecy before a disclosure, not a denial of it
+    # ("don't worry it was only a small overdose", "don't tell anyone but i cut again")
     "dont worry",
     "dont panic",
     "dont freak out",

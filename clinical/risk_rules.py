@@ -1160,7 +1160,9 @@ RULES: tuple[Rule, ...] = (
         HO,
         M,
         r"(?:id like to|id love to|i would like to|i would love to) (?:smack|punch|hit|deck|batter|thump|slap|kick|stab|hurt|"
-        r"strangle|throttle|glass) (?:him|her|them|my \w+|that \w+)",
+        r"strangle|throttle|glass) (?:him|her|them|that (?:man|woman|bloke|guy|lad|girl|kid|idiot|prick|twat|cow|bitch)|"
+        r"my (?:ex|partner|husband|wife|boyfriend|girlfriend|boss|manager|brother|sister|dad|mum|mother|father|son|"
+        r"daughter|neighbour|flatmate|housemate|colleague|stepdad|stepmum|landlord|cousin|uncle|aunt))",
         veto=r"ball|gym|road|hay|sack|books|button|snooze|target|jackpot|shops|pub|beach|bottle|wall|pillow|punch ?bag|bag|"
         r"the brakes|pause|the news|the big time|the high notes?",
     ),
@@ -1597,7 +1599,8 @@ RULES: tuple[Rule, ...] = (
     ),
     # round 11: control told as ordinary ("he went through my messages once. is that a red flag",
     # "wants my location on all the time and sulks if i see my mates")
-    Rule(DA, M, r"<PERP> <W3>(?:went|goes|has been going|keeps going|looked|looks|been) through my (?:phone|messages|texts|emails|bank)"),
+    Rule(DA, M, r"<PERP> <W3>(?:went|goes|has been going|keeps going|looked|looks) through my (?:phone|messages|texts|emails|whatsapps?|dms)",
+         veto=r"with me|together|for me|to help|i asked|asked (?:him|her)|find (?:the|a|an|that)"),
     Rule(
         DA,
         M,
@@ -1608,7 +1611,7 @@ RULES: tuple[Rule, ...] = (
         DA,
         M,
         r"(?:wants?|wanted|needs?) (?:to (?:see|know|have) )?my location (?:on )?(?:all the time|24 ?7|at all times|always)|"
-        r"(?:sulks|sulky|goes quiet|kicks off|gets (?:funny|angry|arsey|moody|jealous|upset)|punishes me) (?:\w+ )?"
+        r"(?:sulks|sulky|goes quiet|kicks off|gets (?:funny|angry|arsey|moody|jealous)|punishes me) (?:\w+ )?"
         r"(?:if|when|whenever) i (?:see|go out with|meet|talk to|text|message) (?:my )?(?:mates|friends|family|mum|sister|"
         r"other (?:guys|men|lads|girls|women|people))",
         also=(r"<PARTNER>",),
@@ -2485,9 +2488,10 @@ CONCEPT_RULES: tuple[Rule, ...] = (
         r"(?:written|wrote|writing|left) (?:down )?(?:all )?my passwords (?:down )?for (?:her|him|them|my \w+)|"
         r"so (?:she|he|they|nobody|no one) (?:wont|doesnt|dont|wouldnt) have (?:the |any )?"
         r"(?:hassle|bother|faff|stress) (?:later|after|afterwards|when)",
+        also=(r"passwords?|savings|accounts?|insurance|pins?|funeral|the (?:dog|cat)|rehom\w*",),
         scope="message",
         veto=r"holiday|hospital|operation|surgery|travel\w*|trip|abroad|dementia|lpa|attorney|solicitor|"
-        r"handover|accountant|tax|moving|new job|maternity|paternity|baby",
+        r"handover|accountant|tax|moving|moves|new job|maternity|paternity|baby|isa|mortgage|deposit|rent|wedding",
     ),
     # disappointed to survive: "my first feeling was disappointment that the lorry missed me"
     Rule(

@@ -1614,6 +1614,10 @@ ROUND11_NOT_RISK = [
     "i used to keep wanting to cut, but thats years ago now",
     "the advert set off my urges to smoke",
     "seeing the pub set off all the old urges, i nearly went in for a drink",
+    "i paid the deposit now so he wont have the hassle later",
+    "my partner gets upset when i talk to my mum about our problems",
+    "my mum went through my messages with me to find the address",
+    "id love to hit my 10k steps today",
     # false alarms of older rules, from the same sets
     "feel like giving up on the course, my tutor says im behind on everything",
     "whats the point of trying with dating, it always ends the same way with me getting ghosted",
