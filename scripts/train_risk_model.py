@@ -1,6 +1,7 @@
 """Train the risk model's heads and write clinical/risk_model_weights.json.
 
     .venv/bin/python scripts/train_risk_model.py [--no-write] [--seed N] [--probe NAME]
+        [--extra SETS] [--select-extra SETS] [--out PATH]   # experiments: more sets, another file
 
 Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
 risk_probe2, risk_train2, risk_probe3, risk_probe4, risk_train3, risk_probe5 and
@@ -476,7 +477,11 @@ def main() -> None:
     global MEMBER_SEED, TRAIN_SETS, SELECT_SETS
     MEMBER_SEED = args.seed
     extra = tuple(n for n in args.extra.split(",") if n)
-    SELECT_SETS = (*SELECT_SETS, *(n for n in args.select_extra.split(",") if n))
+    select_extra = tuple(n for n in args.select_extra.split(",") if n)
+    unseen = [n for n in (*extra, *select_extra) if n.startswith("risk_probe") and n[10:].isdigit() and int(n[10:]) >= 6]
+    if unseen:
+        ap.error(f"{', '.join(unseen)}: the unseen probes (risk_probe6 on) are never trained or tuned on")
+    SELECT_SETS = (*SELECT_SETS, *select_extra)
     TRAIN_SETS = (*TRAIN_SETS, *(n for n in (*extra, *SELECT_SETS) if n not in TRAIN_SETS))
     t0 = time.perf_counter()
     encoder = Encoder()
