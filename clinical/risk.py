@@ -859,6 +859,27 @@ def _may_hold_risk(text: str) -> bool:
     return any(_risky_word(w) for w in _GATE_TOKEN.findall(text))
 
 
+# Round 11: harm from or to someone else with the danger present or tonight is urgent, whatever
+# the phrase's own severity ("he hit my daughter with his belt again tonight. he's still in the
+# house", "my nan says a night carer slaps her and she's back there tonight").
+_IMMEDIATE = re.compile(
+    r"\b(?:tonight|right now|just now|an hour ago|hours ago|this morning|earlier today|on (?:his|her|their) way"
+    r"|(?:hes|shes|he is|she is|theyre|they are) (?:still )?(?:home|back|here|outside|coming|in the (?:house|front room|next room))"
+    r"|(?:still|is still) (?:in the house|here|in the (?:front room|next room))"
+    r"|when (?:he|she|they) (?:gets?|comes?) (?:home|back|in|round)|back there (?:tonight|today)"
+    r"|(?:alone|on my own) with (?:him|her|them|the kids|the baby))\b"
+)
+_TOWARD_OTHERS = frozenset(
+    {Category.HARM_TO_OTHERS, Category.SAFEGUARDING_CHILD, Category.SAFEGUARDING_ADULT, Category.DOMESTIC_ABUSE}
+)
+
+
+def _raised_when_immediate(best: dict[Category, Severity], norm: str) -> dict[Category, Severity]:
+    if not any(c in _TOWARD_OTHERS and s is Severity.HIGH for c, s in best.items()) or not _IMMEDIATE.search(norm):
+        return best
+    return {c: Severity.URGENT if c in _TOWARD_OTHERS and s is Severity.HIGH else s for c, s in best.items()}
+
+
 # ---------------------------------------------------------------- public API
 
 
@@ -897,6 +918,7 @@ def screen_text(text: str, source: Source = Source.SESSION) -> Screening:
                 spans.setdefault(c.category, []).append((doc.toks[x].start, doc.toks[y - 1].end))
     if Category.SUICIDE_PLAN in best or Category.DOMESTIC_ABUSE in best:
         best, spans = _renamed(best, spans, text)
+    best = _raised_when_immediate(best, doc.norm)
     findings = [Finding(cat, sev, _triggers(text, spans[cat])) for cat, sev in best.items()]
     findings.sort(key=lambda f: (_SEVERITY_RANK[f.severity], _CATEGORY_RANK[f.category]))
     return Screening(tuple(findings))

@@ -1649,6 +1649,22 @@ def test_round11_rules(text: str, flags: bool) -> None:
     assert screen_text(text).is_risk is flags
 
 
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        ("my partner hit my daughter with his belt again tonight. hes still in the house", Severity.URGENT),
+        ("my nan says a night carer slaps her and shes back there tonight", Severity.URGENT),
+        ("he hits me when hes drunk and hes on his way home now", Severity.URGENT),
+        ("he hits me when hes drunk", Severity.HIGH),
+        ("i cut myself tonight because of what he said", Severity.HIGH),  # self-directed: as the rule says
+    ],
+)
+def test_round11_harm_toward_others_with_the_danger_present_is_urgent(text: str, severity: Severity) -> None:
+    """Round 11: a high finding about someone else's harm, with the danger now or tonight, is
+    urgent (in the labelled sets, 27 urgent messages named right for one high named urgent)."""
+    assert screen_text(text).severity is severity
+
+
 def test_round10_an_intrusive_thought_owned_is_not_one() -> None:
     """"It's not like the thoughts you said are OCD, I actually want to" is the writer's own urge."""
     text = "i get urges to slap my husband when he belittles me. its not like those thoughts you said were ocd, i actually want to"
