@@ -861,13 +861,13 @@ def _may_hold_risk(text: str) -> bool:
 
 # Round 11: harm from or to someone else with the danger present or tonight is urgent, whatever
 # the phrase's own severity ("he hit my daughter with his belt again tonight. he's still in the
-# house", "my nan says a night carer slaps her and she's back there tonight").
+# house", "my nan says a night carer slaps her and she's back there tonight"). Not "alone with
+# him": "scared to be alone with him when hes been drinking" is a fear, not tonight.
 _IMMEDIATE = re.compile(
     r"\b(?:tonight|right now|just now|an hour ago|hours ago|this morning|earlier today|on (?:his|her|their) way"
     r"|(?:hes|shes|he is|she is|theyre|they are) (?:still )?(?:home|back|here|outside|coming|in the (?:house|front room|next room))"
     r"|(?:still|is still) (?:in the house|here|in the (?:front room|next room))"
-    r"|when (?:he|she|they) (?:gets?|comes?) (?:home|back|in|round)|back there (?:tonight|today)"
-    r"|(?:alone|on my own) with (?:him|her|them|the kids|the baby))\b"
+    r"|when (?:he|she|they) (?:gets?|comes?) (?:home|back|in|round)|back there (?:tonight|today))\b"
 )
 _TOWARD_OTHERS = frozenset(
     {Category.HARM_TO_OTHERS, Category.SAFEGUARDING_CHILD, Category.SAFEGUARDING_ADULT, Category.DOMESTIC_ABUSE}

@@ -517,7 +517,11 @@ HISTORY = re.compile(
     r"since (?:i was|uni|school|college|\d)|(?:free|clean) (?:for|of|since)|behind me|"
     r"no longer|not for (?:a long time|years|ages|months)|not since|"
     r"stopped(?! eating| sleeping| going| taking| answering| caring)|"
-    r"before i (?:had|met|got)|old scars|(?:is|its|it is|all) sorted now|been dealt with)\b"
+    r"before i (?:had|met|got)|old scars|(?:is|its|it is|all) sorted now|been dealt with"
+    # round 11: "a really bad patch at 19 when i took an overdose", "the last time i felt suicidal
+    # was before the divorce", "scared ill go back to how i was when i wanted to die"
+    r"|(?:patch|time|phase|episode|period|spell) at (?:1\d|2\d)|the last time i (?:\w+ ){1,4}was (?:before|in (?:19|20)\d\d"
+    r"|when|at (?:uni|school|college)|years|months)|back to (?:how|where|what) i was (?:like )?when)\b"
 )
 
 #: Sustained abstinence: history even with "now" ("self-harm free for two years now").
@@ -557,6 +561,8 @@ QUOTE_REPORTERS = re.compile(
     r"(?: \S+){0,3} (?:said|says|say|go|goes|went|sang|sings|wrote|writes|shouted|yelled|"
     r"called|told|texted|messaged|posted)\b"
     r"|\b(?:lyric|lyrics|song|poem|quote|caption|title) ?$"
+    # round 11: "the worksheet had an example 'i feel like hurting myself'"
+    r"|\b(?:worksheet|booklet|leaflet|handout|module|book|it) (?:\S+ ){0,3}(?:an |the |one )?example ?$"
 )
 QUOTE_SELF = re.compile(r"\b(?:thought|thoughts|think|thinking|belief|i said|i told|i wrote)\b")
 QUOTE_AFTER_OTHER = re.compile(

@@ -1133,7 +1133,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:about |of )?(?:hurting|killing|attacking|harming|stabbing) "
         r"(?:people|someone|somebody|others|him|her|them|my \w+|other people)",
         scope="message",
-        veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them)",  # unwanted intrusive thoughts (OCD), not intent
+        veto=r"(?:(?<!not )(?<!not the )(?<!isnt )(?<!isnt the )(?<!not my )(?<!like my )ocd|intrusive|would never act|wouldnt act|never act on|wont act|horrif\w*|terrif\w*|hate them"
+        r"|repuls\w*|disgust\w*|makes? me (?:feel )?sick)",  # round 11: "they repulse me"  # unwanted intrusive thoughts (OCD), not intent
     ),
     # round 11: thoughts owned, not OCD ("these arent the ocd thoughts, these are real angry thoughts
     # about hurting my stepmum"), enjoyed ("a thought about running him over and i didnt hate it"),
@@ -1526,6 +1527,10 @@ RULES: tuple[Rule, ...] = (
         DA,
         H,
         r"(?:scared|afraid|terrified|frightened) (?:to go|of going|to be) (?:home|back home|alone with)",
+        # round 11: afraid of one's own intrusive thoughts, not of someone ("scared to be alone with
+        # my toddler because of the thoughts ... its classic ocd")
+        veto=r"(?<!not )ocd|intrusive|because of (?:the|my) thoughts|(?:the|my) thoughts (?:about|of)",
+        scope="sentence",
     ),
     Rule(DA, H, r"(?:scared|afraid|terrified|frightened) of (?:my )?<PARTNER>"),
     Rule(
@@ -1733,7 +1738,7 @@ MACROS.update(
         ),
         "HURTBODY": (
             r"(?:broke|broken|breaks|fractured|cracked|split|bruised|dislocated|burnt|burned|"
-            r"cut|grabbed|pulled|yanked|twisted|squeezed|bit|scratched|slammed|smashed|"
+            r"cut|grabbed|pulled|yanked|twisted|squeezed(?! my hands?\b)|bit|scratched|slammed|smashed|"
             r"punched|kicked|hit|stamped on|spat in) (?:my|me by the|me by my) <BODY>"
         ),
         "SEXCUE": (

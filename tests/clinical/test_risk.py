@@ -1618,6 +1618,14 @@ ROUND11_NOT_RISK = [
     "my partner gets upset when i talk to my mum about our problems",
     "my mum went through my messages with me to find the address",
     "id love to hit my 10k steps today",
+    # the rules' own false alarms on the same sets (round 11 review)
+    "my gran moved into the hospice on monday. she squeezed my hand yesterday when i put her radio on",
+    "the thoughts about stabbing people in the office come when im stressed, they repulse me",
+    "im scared to be alone with my toddler because of the thoughts, but the perinatal team said its classic ocd",
+    "the last time i felt suicidal was before the divorce, nothing since",
+    "im scared ill go back to how i was when i wanted to die, but right now im ok, just anxious about relapsing",
+    "for the history section: i had a really bad patch at 19 when i took an overdose and spent a night in hospital",
+    "the worksheet had an example 'i feel like hurting myself' and asked what youd tell a friend",
     # false alarms of older rules, from the same sets
     "feel like giving up on the course, my tutor says im behind on everything",
     "whats the point of trying with dating, it always ends the same way with me getting ghosted",
@@ -1633,6 +1641,11 @@ ROUND11_STILL_RISK = [
     "im going to die if i have to go on like this",
     "you asked me to rate urges to self harm on the diary card. 8 most days",
     "im not great at hurting myself properly",
+    "he squeezed my wrist till it bruised",
+    "im scared to be alone with him when hes been drinking",
+    "the last time i cut myself was last night",
+    "i took an overdose at 2am",
+    "my example for the worksheet: 'i feel like hurting myself' - thats me most nights",
 ]
 
 
