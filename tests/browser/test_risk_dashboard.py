@@ -28,6 +28,10 @@ from tests.conftest import People, WebProcess, free_port, http_login
 pytestmark = pytest.mark.browser
 LONDON = ZoneInfo("Europe/London")
 SATURDAY_NOON = datetime(2027, 1, 9, 12, 0, tzinfo=LONDON)  # on-call hours, no office
+# The screener loads its model before it screens (seconds; at idle priority on a busy two-core
+# CI machine, Chromium and the suite beside it, once over 5 s): the message waits stored and is
+# screened when it is up. These tests check where the alert goes, not how fast (the bench does).
+FIRST_NOTICE_S = 30.0
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ async def test_alert_reaches_supervisor_page_and_escalates_to_backup(
         ws = await WsClient.connect(http, f"{web.url}/ws", token)
         await ws.join(appt.id)
         await ws.say("honestly everyone would be better off without me, ive been saving my pills")
-        notice = await ws.expect("risk")
+        notice = await ws.expect("risk", timeout=FIRST_NOTICE_S)
         assert notice["audience"] == "patient"
         await ws.close()
 
@@ -158,7 +162,7 @@ async def test_alert_raised_while_the_page_was_reconnecting_still_beeps_and_flas
         ws = await WsClient.connect(http, f"{web.url}/ws", token)
         await ws.join(appt.id)
         await ws.say("i took all my tablets an hour ago")
-        await ws.expect("risk")
+        await ws.expect("risk", timeout=FIRST_NOTICE_S)
         await ws.close()
     alert_id = await wait_until(lambda: pool.fetchval("SELECT id FROM risk_alerts"))
     assert alert_id
