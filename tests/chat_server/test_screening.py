@@ -54,6 +54,70 @@ def test_batching_and_padding_do_not_change_a_vector() -> None:
     assert np.abs(together - alone).max() < 1e-5
 
 
+def _random_adapter(scale: float):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from chat_server.encoder import Adapter
+
+    rng = np.random.default_rng(0)
+    rank = 4
+    deltas = {}
+    for layer in range(6):
+        for name in ("query", "value"):
+            a = rng.normal(0, 1 / 20, (rank, 384)).astype(np.float32)
+            b = rng.normal(0, scale, (384, rank)).astype(np.float32)
+            deltas[(layer, name)] = (a, b)
+    deltas[(5, "output")] = (rng.normal(0, 1 / 40, (rank, 1536)).astype(np.float32),
+                             rng.normal(0, scale, (384, rank)).astype(np.float32))
+    return Adapter(rank, deltas)
+
+
+def test_an_adapter_is_merged_into_the_weights_and_survives_its_json() -> None:
+    """An adapter of zeros leaves the published model; a real one moves the vectors,
+    and its JSON (float16) round trip moves them by float16 noise only."""
+    import numpy as np
+
+    from chat_server.encoder import Adapter, Encoder
+
+    texts = ["The weather is lovely today.", "ive saved up my tablets and tonight is the night"]
+    base = Encoder().encode(texts)
+    assert np.abs(Encoder(adapter=_random_adapter(0.0)).encode(texts) - base).max() < 1e-6
+    adapter = _random_adapter(0.2)
+    moved = Encoder(adapter=adapter).encode(texts)
+    assert (moved * base).sum(axis=1).min() < 0.99
+    again = Encoder(adapter=Adapter.from_json(adapter.to_json())).encode(texts)
+    assert np.abs(again - moved).max() < 1e-3
+    assert Adapter.from_json(adapter.to_json()).to_json() == adapter.rounded().to_json()
+
+
+@pytest.mark.parametrize(
+    ("mend", "message"),
+    [
+        (lambda j: j["layers"]["0"]["query"].update(a=j["layers"]["0"]["query"]["a"][:-8]), "rank"),
+        (lambda j: j["layers"].update({"0": {"gate": j["layers"]["0"]["query"]}}), "unknown projection"),
+    ],
+)
+def test_a_broken_adapter_is_refused_by_name(mend, message: str) -> None:  # type: ignore[no-untyped-def]
+    from chat_server.encoder import Adapter
+
+    doc = _random_adapter(0.1).to_json()
+    mend(doc)
+    with pytest.raises(ValueError, match=message):
+        Adapter.from_json(doc)
+
+
+def test_an_adapter_that_does_not_fit_the_model_is_refused() -> None:
+    import numpy as np
+
+    from chat_server.encoder import Adapter, Encoder, EncoderUnavailable
+
+    wrong = Adapter(4, {(0, "query"): (np.zeros((4, 1536), np.float32), np.zeros((384, 4), np.float32))})
+    with pytest.raises(EncoderUnavailable, match="do not fit"):
+        Encoder(adapter=wrong)
+    with pytest.raises(EncoderUnavailable, match="layer 9"):
+        Encoder(adapter=Adapter(4, {(9, "query"): (np.zeros((4, 384), np.float32), np.zeros((384, 4), np.float32))}))
+
+
 @pytest.mark.parametrize(
     "text",
     [
