@@ -2,7 +2,8 @@
 
     .venv-train/bin/python scripts/finetune_risk_encoder.py --fold all|0..4 --out PATH.json
 
-Needs PyTorch, at training time only (``scripts/train_risk.sh`` makes the
+Round 12 (docs/risk-evaluation.md): better ranking out of fold, a wash on the unseen
+probes, so the shipped weights carry no adapter. Needs PyTorch, at training time only (``scripts/train_risk.sh`` makes the
 ``.venv-train`` it runs in: torch 2.13.0 CPU, NumPy, tokenizers, safetensors). The
 screener never imports torch: it merges the adapter into all-MiniLM-L6-v2's
 weights in NumPy (``chat_server.encoder.Adapter``).

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Retrain the risk screener's learned layer from scratch (about 45 minutes on 2 cores):
+# Train the risk screener's learned layer on a fine-tuned encoder (about 35 minutes on 2
+# cores; round 12 tried it and did not ship it: docs/risk-evaluation.md):
 #   1. an encoder adapter (LoRA) for each of the training script's 5 folds and one on
 #      every row, in .venv-train (PyTorch, CPU; training only: nothing at run time needs it);
 #   2. the heads and bars on the adapted vectors: scripts/train_risk_model.py --adapters.
-# Arguments go to train_risk_model.py (--no-write, --probe NAME, ...).
+# Arguments go to train_risk_model.py (--no-write, --probe NAME, ...). The weights go to
+# build/risk_model_weights_adapted.json unless --out says otherwise: the shipped file
+# (clinical/risk_model_weights.json) is only replaced on purpose.
 # Adapters already in build/risk_adapters are reused; delete the folder to fine-tune again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +30,4 @@ for fold in 0 1 2 3 4 all; do
     fi
 done
 echo "== training the heads and choosing the bars (about 30 minutes)"
-exec .venv/bin/python scripts/train_risk_model.py --adapters "$out" "$@"
+exec .venv/bin/python scripts/train_risk_model.py --adapters "$out" --out build/risk_model_weights_adapted.json "$@"

@@ -1,15 +1,16 @@
 """Train the risk model's heads and write clinical/risk_model_weights.json.
 
-    scripts/train_risk.sh [ARGS]      # what ships: adapters first, then this with --adapters
     .venv/bin/python scripts/train_risk_model.py [--no-write] [--seed N] [--probe NAME]
         [--extra SETS] [--select-extra SETS] [--out PATH]   # experiments: more sets, another file
-        [--adapters DIR]   # the encoder adapters of scripts/finetune_risk_encoder.py (round 12)
+        [--adapters DIR]   # the encoder adapters of scripts/finetune_risk_encoder.py
+    scripts/train_risk.sh [ARGS]      # adapters first, then this with --adapters (round 12)
 
-Since round 12 the encoder is fine-tuned (a LoRA adapter, scripts/finetune_risk_encoder.py)
-and the heads below are trained on its vectors. For out-of-fold scores, each fold's heads see
-the vectors of an adapter trained without that fold (DIR/fold0.json .. fold4.json); the
-shipped heads, and the weights file, get the adapter trained on every row (DIR/all.json).
-Without --adapters the published encoder is used, as until round 11.
+What ships is trained without --adapters, on the published encoder: round 12 tried a
+fine-tuned one (a LoRA adapter, scripts/finetune_risk_encoder.py) and it was a wash on the
+unseen probes (docs/risk-evaluation.md, round 12). With --adapters, each fold's heads are
+trained and scored on the vectors of an adapter trained without that fold (DIR/fold0.json ..
+fold4.json), and the final heads, and the weights file, get the adapter trained on every row
+(DIR/all.json), which the screener then merges into the encoder.
 
 Trains on tests/clinical/risk_eval, risk_holdout, risk_probe, risk_train,
 risk_probe2, risk_train2, risk_probe3, risk_probe4, risk_train3, risk_probe5 and
