@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,7 +16,7 @@ from redis.asyncio import Redis
 
 from chat_server import api, keys, metrics
 from chat_server.config import Config
-from chat_server.errors import error_middleware, json_error
+from chat_server.errors import ApiError, error_middleware, json_error
 from chat_server.storage import db
 
 log = logging.getLogger(__name__)
@@ -91,7 +93,32 @@ async def readyz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+def metrics_refusal(remote: str | None, authorization: str, token: str) -> ApiError | None:
+    """Who may read /metrics. The figures carry no personal data, but request counts and
+    timings are an operator's, not the public's: with ``CBT_METRICS_TOKEN`` set, a scraper
+    sends it as a bearer token; without it, only this machine may read them."""
+    if token:
+        if hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
+            return None
+        return ApiError(401, "metrics_token_required",
+                        "send the metrics token (CBT_METRICS_TOKEN) as 'Authorization: Bearer <token>'")
+    if not remote:  # a unix socket: this machine
+        return None
+    try:
+        if ipaddress.ip_address(remote).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return ApiError(403, "metrics_local_only",
+                    "metrics are served to this machine only; set CBT_METRICS_TOKEN to let a scraper "
+                    "elsewhere read them with that bearer token")
+
+
 async def metrics_view(request: web.Request) -> web.Response:
+    refusal = metrics_refusal(request.remote, request.headers.get("Authorization", ""),
+                              request.app[keys.CONFIG].metrics_token)
+    if refusal is not None:
+        raise refusal
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 

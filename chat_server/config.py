@@ -49,6 +49,9 @@ class Config:
     screener_shard: str = "0/1"
     log_level: str = "INFO"
     process_name: str = "web"
+    # /metrics: with a token, a scraper must send it as a bearer token; without one, only
+    # this machine (loopback, unix socket) may read them.
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Config:

@@ -85,6 +85,39 @@ async def test_metrics_are_prometheus_text_with_request_counts(client) -> None:
         assert name in text, name
 
 
+@pytest.mark.parametrize(
+    ("remote", "authorization", "token", "status"),
+    [
+        ("127.0.0.1", "", "", None),
+        ("::1", "", "", None),
+        (None, "", "", None),  # a unix socket
+        ("10.0.0.5", "", "", 403),
+        ("203.0.113.9", "Bearer anything", "", 403),
+        ("10.0.0.5", "Bearer s3cret-scrape", "s3cret-scrape", None),
+        ("127.0.0.1", "", "s3cret-scrape", 401),  # with a token, loopback needs it too
+        ("10.0.0.5", "Bearer wrong", "s3cret-scrape", 401),
+        ("10.0.0.5", "s3cret-scrape", "s3cret-scrape", 401),
+    ],
+)
+def test_who_may_read_metrics(remote: str | None, authorization: str, token: str, status: int | None) -> None:
+    from chat_server.app import metrics_refusal
+
+    refusal = metrics_refusal(remote, authorization, token)
+    assert (refusal.status if refusal else None) == status
+    if refusal:
+        assert "CBT_METRICS_TOKEN" in refusal.message
+
+
+async def test_metrics_with_a_token_need_it(aiohttp_client, config, pool) -> None:  # type: ignore[no-untyped-def]
+    client = await aiohttp_client(create_app(dataclasses.replace(config, metrics_token="s3cret-scrape")))
+    refused = await client.get("/metrics")
+    assert refused.status == 401
+    assert (await refused.json())["error"]["code"] == "metrics_token_required"
+    ok = await client.get("/metrics", headers={"Authorization": "Bearer s3cret-scrape"})
+    assert ok.status == 200
+    assert "cbt_http_requests_total" in await ok.text()
+
+
 async def test_a_busy_event_loop_shows_in_the_lag_metric(client) -> None:
     """Anything that holds the loop (a long pipeline, a collector pass) delays every session
     in the process; /metrics shows how long."""
