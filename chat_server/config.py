@@ -87,12 +87,15 @@ class Config:
         return i, n
 
     def public(self) -> dict[str, object]:
-        """Settings safe to log: URLs are reduced to their scheme and host."""
+        """Settings safe to log: URLs are reduced to their scheme and host, and other
+        secrets (the fields kept out of repr) to whether they are set."""
         out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
             if f.name.endswith("_url") and f.name != "public_url":
                 value = _redact(str(value))
+            elif not f.repr:
+                value = "(set)" if value else "(unset)"
             out[f.name] = str(value) if isinstance(value, Path) else value
         return out
 

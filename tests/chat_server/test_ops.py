@@ -226,6 +226,14 @@ def test_public_settings_never_show_passwords(url: str) -> None:
     assert public["data_dir"] == "data"
 
 
+def test_public_settings_never_show_the_metrics_token() -> None:
+    cfg = Config.from_env({"CBT_METRICS_TOKEN": "s3cret-scrape"})
+    assert cfg.metrics_token == "s3cret-scrape"
+    assert "s3cret-scrape" not in repr(cfg.public()) + repr(cfg)
+    assert cfg.public()["metrics_token"] == "(set)"
+    assert Config().public()["metrics_token"] == "(unset)"
+
+
 def test_public_settings_show_the_database_host() -> None:
     public = Config.from_env({"DATABASE_URL": DB_URL}).public()
     assert public["database_url"] == "postgresql://db.internal:5432/..."
