@@ -143,10 +143,6 @@ class Adapter:
         return {"rank": self.rank, "dtype": "float16, little-endian, base64; a (rank, in), b (out, rank)",
                 "layers": layers}
 
-    def rounded(self) -> Adapter:
-        """The same adapter through float16, as it is stored."""
-        return Adapter.from_json(self.to_json())
-
 
 @dataclass(frozen=True)
 class _Layer:
