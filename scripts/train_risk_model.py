@@ -297,6 +297,16 @@ class Bars:
     lean: float = 1.01  # P(urgent) it needs (RiskModel.urgent_lean)
 
 
+def parse_bars(text: str) -> Bars:
+    """--bars 0.5,0.6,0.9,0.4,0.7 (the last two 1.01 turn the urgent lean off)."""
+    try:
+        t, s, v, u, p = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: five numbers, comma-separated: message, sentence, veto, "
+                                         "urgent lean's risk, its P(urgent)") from None
+    return Bars(t, s, v, u, p)
+
+
 def decide(it: Item, sc: Scores, bars: Bars) -> bool:
     """The screener's decision (RiskModel.assess + combine) from precomputed scores."""
     if it.rule_flag:
@@ -490,6 +500,9 @@ def main() -> None:
     ap.add_argument("--adapters", type=Path, metavar="DIR",
                     help="encoder adapters from scripts/finetune_risk_encoder.py: DIR/all.json, shipped, "
                          "and DIR/fold0.json .. fold4.json, each trained without that fold (scripts/train_risk.sh)")
+    ap.add_argument("--bars", metavar="T,S,V,U,L", type=parse_bars,
+                    help="ship these bars (message, sentence, veto, urgent lean's risk and P(urgent)) instead of "
+                         "the rule's choice, which is still printed; the figures below are at these bars")
     args = ap.parse_args()
     global MEMBER_SEED, TRAIN_SETS, SELECT_SETS
     MEMBER_SEED = args.seed
@@ -540,6 +553,10 @@ def main() -> None:
     everyday = [(items[i], scores[i]) for i, o in enumerate(origin) if o == "ordinary"]
     bars = pick_bars([items[i] for i in select], [scores[i] for i in select], everyday)
     print(f"chosen: {bars}")
+    chosen_by_rule = bars
+    if args.bars:
+        bars = args.bars
+        print(f"shipping the bars given instead: {bars}")
     for name in TRAIN_SETS:
         idx = [i for i, o in enumerate(origin) if o == name]
         its = [items[i] for i in idx]
@@ -580,6 +597,8 @@ def main() -> None:
             "urgent_risk_threshold": bars.urgent,
             "urgent_lean": bars.lean,
             "threshold_rule": (
+                f"given with --bars (the rule would choose {chosen_by_rule}); the rule: " if args.bars else ""
+            ) + (
                 f"most recall + {URGENT_RECALL_WEIGHT} x urgent recall + {HIGH_RECALL_WEIGHT} x high recall "
                 f"with out-of-fold precision of the "
                 f"whole screener >= {PRECISION_FLOOR} on {' + '.join(SELECT_SETS)}, everyday lines "
