@@ -238,6 +238,9 @@ class Live:
     def submit(self, msg: NewMessage) -> asyncio.Future[AppendResult]:
         return self.writer.submit(msg)
 
+    def retry_after(self, room: int) -> float:
+        return self.writer.retry_after(room)
+
     def _committed(self, messages: Sequence[NewMessage], results: Sequence[AppendResult]) -> None:
         for m, r in zip(messages, results, strict=True):
             if r.status != "ok":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 
 import asyncpg
@@ -30,6 +31,18 @@ Committed = Callable[[Sequence[NewMessage], Sequence[AppendResult]], None]
 
 
 COMMIT_ATTEMPTS = 3
+RETRY_MIN_S, RETRY_MAX_S = 0.1, 5.0
+RATE_WINDOW_S = 2.0  # how far back the drain rate looks
+RATE_FLOOR = 50.0  # msg/s assumed when too little was stored lately to tell (a cold start)
+
+
+def retry_after_s(backlog: int, rate: float, outage_backoff: float | None) -> float:
+    """How long a refused sender should wait: while the database is failing, the writer's
+    back-off (the shard passes twice its pause: the pause, then its own attempts); otherwise the time the queue ahead takes to
+    drain at the rate it has been draining, so a busier server asks for a longer wait rather
+    than a fixed one that brings everyone back at once. Rounded to milliseconds."""
+    wait = outage_backoff if outage_backoff is not None else backlog / max(rate, RATE_FLOOR)
+    return round(min(RETRY_MAX_S, max(RETRY_MIN_S, wait)), 3)
 
 
 class Overloaded(Exception):
@@ -55,6 +68,9 @@ class _Shard:
         self.depth = max(1, depth)
         self.last_start = 0.0
         self.backoff = 0.05
+        self.failing = False  # the last batch failed every attempt; cleared by the next commit
+        self.stored = 0  # messages committed so far, and (time, stored) after each commit:
+        self.stored_log: deque[tuple[float, int]] = deque()
         self.pending: list[tuple[NewMessage, asyncio.Future[AppendResult]]] = []
         self.wake = asyncio.Event()
         self.conns: list[asyncpg.Connection | None] = [None] * self.depth
@@ -129,7 +145,7 @@ class _Shard:
                 if conn is None or conn.is_closed():
                     conn = self.conns[slot] = await db.connect_one(self.dsn)
                 await self._commit(conn, batch)
-                self.backoff = 0.05
+                self.backoff, self.failing = 0.05, False
                 return
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError,
                     TimeoutError) as e:
@@ -143,6 +159,7 @@ class _Shard:
                     continue
                 failed = batch + self.pending
                 self.pending = []
+                self.failing = True
                 for _, fut in failed:
                     if not fut.done():
                         fut.set_exception(StoreFailed(type(e).__name__))
@@ -160,7 +177,21 @@ class _Shard:
             metrics.MESSAGES.labels(res.status).inc()
             if not fut.done():
                 fut.set_result(res)
+        self.stored += len(batch)
+        now = time.monotonic()
+        self.stored_log.append((now, self.stored))
+        while self.stored_log and self.stored_log[0][0] < now - RATE_WINDOW_S:
+            self.stored_log.popleft()
         self.on_commit(messages, results)
+
+    def retry_after(self, now: float) -> float:
+        """retry_after_s for this queue: its backlog and its drain rate over the last
+        RATE_WINDOW_S (time.monotonic())."""
+        log_ = self.stored_log
+        while log_ and log_[0][0] < now - RATE_WINDOW_S:
+            log_.popleft()
+        rate = (self.stored - log_[0][1]) / max(now - log_[0][0], 0.25) if log_ else 0.0
+        return retry_after_s(len(self.pending), rate, 2 * self.backoff if self.failing else None)
 
 
 class GroupWriter:
@@ -183,6 +214,10 @@ class GroupWriter:
         shard.pending.append((msg, fut))
         shard.wake.set()
         return fut
+
+    def retry_after(self, room: int) -> float:
+        """Seconds a sender refused with Overloaded or StoreFailed should wait (retry_after_s)."""
+        return self.shards[room % len(self.shards)].retry_after(time.monotonic())
 
     @property
     def backlog(self) -> int:

@@ -41,13 +41,12 @@ from chat_server.protocol import (
 from chat_server.rooms import Conn
 from chat_server.storage import audit, care, transcripts
 from chat_server.storage.transcripts import AppendResult, NewMessage
-from chat_server.writer import Overloaded, StoreFailed
+from chat_server.writer import RETRY_MIN_S, Overloaded, StoreFailed
 from clinical.records import AppointmentStatus
 from clinical.sessions import Refusal, RoomRole, decide_join
 
 log = logging.getLogger(__name__)
 LIMITS = DEFAULT_LIMITS
-OVERLOAD_RETRY_S = 0.5
 HELLO_TIMEOUT_S = 30.0
 
 REFUSAL_CLOSE = {
@@ -298,9 +297,10 @@ class Session:
             fut = self.live.submit(NewMessage(conn.room.id, client_id, conn.user.id, conn.role.value,
                                               frame.text, frame.corrects))
         except (Overloaded, StoreFailed):
-            self.held = (client_id, now + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
-            raise Reject(ErrorCode.OVERLOADED, "the server is busy; resend with the same client_id shortly",
-                         retry_after=OVERLOAD_RETRY_S, ref=client_id, violation=False) from None
+            wait = self.live.retry_after(conn.room.id)
+            self.held = (client_id, now + wait, ErrorCode.OVERLOADED)
+            raise Reject(ErrorCode.OVERLOADED, "the server is busy; resend with the same client_id after retry_after",
+                         retry_after=wait, ref=client_id, violation=False) from None
         if conn.inflight is None:
             conn.inflight = set()
         conn.inflight.add(client_id)
@@ -317,9 +317,11 @@ class Session:
         if conn.inflight is not None:
             conn.inflight.discard(client_id)  # it will not come through the hub
         if res is None:
+            wait = self.live.retry_after(conn.room.id) if conn.room is not None else RETRY_MIN_S
             if self.held is None:
-                self.held = (client_id, self.loop.time() + OVERLOAD_RETRY_S, ErrorCode.OVERLOADED)
-            self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id", client_id, OVERLOAD_RETRY_S)
+                self.held = (client_id, self.loop.time() + wait, ErrorCode.OVERLOADED)
+            self.error(ErrorCode.OVERLOADED, "not stored; resend with the same client_id after retry_after",
+                       client_id, wait)
             return
         if res.status == "duplicate":
             assert res.seq is not None and res.at is not None

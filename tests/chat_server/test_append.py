@@ -207,3 +207,69 @@ async def test_a_room_whose_commit_is_stuck_does_not_hold_up_other_rooms(people:
         assert [(r.status, r.seq) for r in await asyncio.gather(first, second)] == [("ok", 1), ("ok", 2)]
     finally:
         await writer.stop(5)
+
+
+def test_retry_after_follows_the_backlog_and_its_drain_rate() -> None:
+    from chat_server.writer import RETRY_MAX_S, RETRY_MIN_S, retry_after_s
+
+    assert retry_after_s(4000, 2000.0, None) == 2.0  # the queue ahead takes 2 s to store
+    assert retry_after_s(4000, 4000.0, None) == 1.0  # a faster server asks for a shorter wait
+    assert retry_after_s(10, 2000.0, None) == RETRY_MIN_S  # never "now": that is a busy loop
+    assert retry_after_s(4000, 0.0, None) == RETRY_MAX_S  # nothing stored lately: the floor rate, capped
+    assert retry_after_s(100, 0.0, None) == 2.0  # a cold start assumes 50 msg/s
+    assert retry_after_s(4000, 2000.0, 0.8) == 0.8  # the database is failing: the writer's own back-off
+    assert retry_after_s(0, 0.0, 60.0) == RETRY_MAX_S
+
+
+async def test_while_the_database_is_unreachable_retry_after_backs_off_with_the_writer(unused_tcp_port) -> None:  # type: ignore[no-untyped-def]
+    """Nothing listens at the writer's address: every batch fails (StoreFailed, nothing
+    acknowledged), and the wait a refused sender is told grows with the writer's own back-off,
+    so clients do not hammer a database that is down."""
+    from chat_server.writer import RETRY_MIN_S, GroupWriter, StoreFailed
+
+    writer = GroupWriter(f"postgresql://nobody@127.0.0.1:{unused_tcp_port}/none", lambda ms, rs: None, linger=0)
+    writer.start()
+    try:
+        waits = []
+        for n in range(3):
+            fut = writer.submit(msg(1, f"down-{n}", 1))
+            try:
+                await asyncio.wait_for(fut, 10)
+            except StoreFailed:
+                pass
+            else:
+                raise AssertionError("stored with no database")
+            waits.append(writer.retry_after(1))
+        assert waits[0] >= RETRY_MIN_S and waits[0] < waits[1] < waits[2], waits
+    finally:
+        await writer.stop(1)
+
+
+async def test_a_full_queue_is_refused_with_a_wait_that_fits_its_backlog(people: People, pool, services) -> None:  # type: ignore[no-untyped-def]
+    """A room's commit is stuck on a lock and the queue fills: the next message is refused
+    (Overloaded) and told to wait longer when more is queued ahead of it."""
+    from chat_server.writer import RETRY_MIN_S, GroupWriter, Overloaded
+
+    p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+    appt = await people.appointment(p, t, live=True)
+    writer = GroupWriter(services.database_url, lambda ms, rs: None, linger=0, max_pending=400)
+    writer.start()
+    try:
+        async with pool.acquire() as blocker, blocker.transaction():
+            await blocker.execute("SELECT 1 FROM appointments WHERE id = $1 FOR UPDATE", appt.id)
+            futs = [writer.submit(msg(appt.id, "first", p.id))]
+            await asyncio.sleep(0.2)  # in flight, waiting for the lock
+            futs += [writer.submit(msg(appt.id, f"q-{i}", p.id)) for i in range(40)]
+            few = writer.retry_after(appt.id)
+            futs += [writer.submit(msg(appt.id, f"r-{i}", p.id)) for i in range(360)]
+            try:
+                writer.submit(msg(appt.id, "one-too-many", p.id))
+            except Overloaded:
+                pass
+            else:
+                raise AssertionError("a full queue took another message")
+            many = writer.retry_after(appt.id)
+        assert RETRY_MIN_S <= few < many, (few, many)
+        assert all(r.status == "ok" for r in await asyncio.gather(*futs))
+    finally:
+        await writer.stop(5)
