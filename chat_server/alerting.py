@@ -52,7 +52,7 @@ class Opened:
 async def open_alert(
     cfg: Config, pool: asyncpg.Pool, *, patient_id: int, appointment_id: int | None, seq: int | None,
     source: Source, category: str, severity: str, triggers: tuple[str, ...], excerpt: str,
-    raised_by: int | None = None, note: str | None = None,
+    raised_by: int | None = None, note: str | None = None, inbox_message_id: int | None = None,
 ) -> Opened | None:
     now = clock(cfg)
     rota = await risk_store.load_rota(pool, now)
@@ -64,6 +64,7 @@ async def open_alert(
         pool, patient_id=patient_id, appointment_id=appointment_id, seq=seq, source=source.value,
         category=category, severity=severity, triggers=triggers, excerpt=excerpt, raised_by=raised_by,
         route_kind=r.kind.value, opened_at=now, deliver_at=r.deliver_at, plan_json=plan.to_json(), note=note,
+        inbox_message_id=inbox_message_id,
     )
     if alert_id is None:
         return None
@@ -75,13 +76,16 @@ async def open_alert(
 
 async def open_from_screening(
     cfg: Config, pool: asyncpg.Pool, screening: Screening, *, patient_id: int, appointment_id: int | None,
-    seq: int | None, source: Source, text: str,
+    seq: int | None, source: Source, text: str, inbox_message_id: int | None = None,
 ) -> list[Opened]:
+    """The alerts of one screened message: a session's (appointment_id, seq) or a message
+    between sessions (inbox_message_id)."""
     opened = []
     for f in screening.findings:
         o = await open_alert(
             cfg, pool, patient_id=patient_id, appointment_id=appointment_id, seq=seq, source=source,
             category=f.category.value, severity=f.severity.value, triggers=f.triggers, excerpt=text,
+            inbox_message_id=inbox_message_id,
         )
         if o is not None:
             opened.append(o)

@@ -141,10 +141,11 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_live_ctx)
     app.on_shutdown.append(_live_shutdown)
     app.router.add_routes(api.routes)
-    from chat_server import live_http, risk_http
+    from chat_server import inbox_http, live_http, risk_http
 
     app.router.add_routes(live_http.routes)
     app.router.add_routes(risk_http.routes)
+    app.router.add_routes(inbox_http.routes)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics_view)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 from redis.asyncio import Redis
@@ -13,6 +14,7 @@ from chat_server import alerting
 from chat_server.config import Config
 from chat_server.mailer import queue_mail, send_due_mail
 from chat_server.screening import Screener
+from chat_server.storage import inbox as inbox_store
 from chat_server.storage import risk as risk_store
 from clinical.escalation import (
     AlertState,
@@ -94,21 +96,36 @@ async def screen_pending(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener
     await rules_pass(cfg, pool, redis, share)
     rows = await risk_store.unscreened(pool, batch, share)
     texts = [r["body"] for r in rows]
-    rules = [screen_text(t, Source.SESSION) for t in texts]
-    rest = [i for i, r in enumerate(rules) if not r.is_risk]  # rule hits are raised by the rules' pass
+    rules = [screen_text(t, Source.SESSION) for t in texts]  # their hits are raised by the rules' pass
+    await encoder_pass(
+        screener, texts, rules, Source.SESSION,
+        flag=lambda i, result: _raise(cfg, pool, redis, rows[i], result),
+        between=lambda: rules_pass(cfg, pool, redis, share),
+    )
+    await risk_store.mark_screened(pool, {r["appointment_id"]: r["seq"] for r in rows})
+    if len(rows) < batch:
+        await risk_store.skip_unscreenable(pool, share)
+    return len(rows) + await screen_inbox(cfg, pool, redis, screener, share, batch)
+
+
+async def encoder_pass(
+    screener: Screener, texts: Sequence[str], rules: Sequence[Screening], source: Source, *,
+    flag: Callable[[int, Screening], Awaitable[None]], between: Callable[[], Awaitable[object]] | None = None,
+) -> None:
+    """The whole screener over the texts the rules let through (``rules``: their verdicts),
+    in chunks of MODEL_CHUNK: ``flag(index, result)`` for each hit as its chunk is done,
+    then ``between()`` before the next chunk."""
+    rest = [i for i, r in enumerate(rules) if not r.is_risk]
     for k in range(0, len(rest), MODEL_CHUNK):
         chunk = rest[k : k + MODEL_CHUNK]
         # The encoder is CPU work in NumPy: off the event loop, so the pass can be stopped.
         results = await asyncio.to_thread(
-            screener.screen_many, [texts[i] for i in chunk], Source.SESSION, [rules[i] for i in chunk])
+            screener.screen_many, [texts[i] for i in chunk], source, [rules[i] for i in chunk])
         for i, result in zip(chunk, results, strict=True):
             if result.is_risk:
-                await _raise(cfg, pool, redis, rows[i], result)
-        await rules_pass(cfg, pool, redis, share)
-    await risk_store.mark_screened(pool, {r["appointment_id"]: r["seq"] for r in rows})
-    if len(rows) < batch:
-        await risk_store.skip_unscreenable(pool, share)
-    return len(rows)
+                await flag(i, result)
+        if between is not None:
+            await between()
 
 
 async def rules_pass(cfg: Config, pool: asyncpg.Pool, redis: Redis, share: tuple[int, int]) -> int:
@@ -134,5 +151,34 @@ async def _raise(cfg: Config, pool: asyncpg.Pool, redis: Redis, row: asyncpg.Rec
     if opened:
         top = result.findings[0]
         await alerting.announce_in_room(redis, row["appointment_id"], top.category.value, top.severity.value)
+    for o in opened:
+        await alerting.announce(redis, o.alert_id)
+
+
+async def screen_inbox(cfg: Config, pool: asyncpg.Pool, redis: Redis, screener: Screener,
+                       share: tuple[int, int], batch: int = 200) -> int:
+    """Screen patient messages sent between sessions and open their alerts, as for session
+    messages: the rules first (their hits become alerts at once), then the encoder over
+    what the rules let through, in chunks. The queue is in PostgreSQL (a row per message,
+    added when it is stored, marked here), so no message is skipped across restarts; a
+    pass that fails part-way is repeated, and alerts are unique per message and category."""
+    rows = await inbox_store.unscreened(pool, batch, share)
+    texts = [r["body"] for r in rows]
+    rules = [screen_text(t, Source.MESSAGE) for t in texts]
+    for r, result in zip(rows, rules, strict=True):
+        if result.is_risk:
+            await _raise_inbox(cfg, pool, redis, r, result)
+    await encoder_pass(screener, texts, rules, Source.MESSAGE,
+                       flag=lambda i, result: _raise_inbox(cfg, pool, redis, rows[i], result))
+    await inbox_store.mark_screened(pool, [r["id"] for r in rows])
+    return len(rows)
+
+
+async def _raise_inbox(cfg: Config, pool: asyncpg.Pool, redis: Redis, row: asyncpg.Record, result: Screening) -> None:
+    """Open the alerts of one flagged message between sessions and tell the dashboards."""
+    opened = await alerting.open_from_screening(
+        cfg, pool, result, patient_id=row["patient_id"], appointment_id=None, seq=None,
+        source=Source.MESSAGE, text=row["body"], inbox_message_id=row["id"],
+    )
     for o in opened:
         await alerting.announce(redis, o.alert_id)

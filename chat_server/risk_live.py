@@ -39,6 +39,7 @@ def alert_json(a: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": a["id"], "patient_id": a["patient_id"], "patient_name": a["patient_name"],
         "therapist_name": a.get("therapist_name"), "appointment_id": a["appointment_id"], "seq": a["seq"],
+        "inbox_message_id": a.get("inbox_message_id"), "inbox_thread_id": a.get("inbox_thread_id"),
         "category": a["category"], "severity": a["severity"], "triggers": list(a["triggers"]),
         "excerpt": a["excerpt"], "source": a["source"], "route_kind": a["route_kind"],
         "opened_at": iso(a["opened_at"]), "deliver_at": iso(a["deliver_at"]), "status": a["status"],
@@ -70,7 +71,13 @@ class RiskDesk:
 
     def _stored(self, room: Room | None, msg: Message, role: str) -> None:
         """A patient message was stored: wake the worker's screener (coalesced)."""
-        if role == RoomRole.PATIENT.value and not self._wake_pending:
+        if role == RoomRole.PATIENT.value:
+            self.wake_screener()
+
+    def wake_screener(self) -> None:
+        """Patient text is stored and waits for screening: nudge the screener soon, without
+        waiting for Redis (coalesced; the screener also polls)."""
+        if not self._wake_pending:
             self._wake_pending = True
             asyncio.get_running_loop().call_later(SCREEN_WAKE_COALESCE_S, self._wake_screener)
 

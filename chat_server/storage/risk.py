@@ -11,13 +11,15 @@ import asyncpg
 from clinical.rota import Override, Rota, RotaWeek
 
 ALERT_SELECT = """
-SELECT a.*, p.display_name AS patient_name, t.display_name AS therapist_name,
+SELECT a.*, im.episode_id AS inbox_thread_id, p.display_name AS patient_name, t.display_name AS therapist_name,
        ack.display_name AS acknowledged_by_name, rb.display_name AS raised_by_name
 FROM risk_alerts a
 JOIN users p ON p.id = a.patient_id
 LEFT JOIN appointments ap ON ap.id = a.appointment_id
+LEFT JOIN inbox_messages im ON im.id = a.inbox_message_id
+LEFT JOIN episodes ie ON ie.id = im.episode_id
 LEFT JOIN episodes e ON e.patient_id = a.patient_id AND e.closed_at IS NULL
-LEFT JOIN users t ON t.id = coalesce(ap.therapist_id, e.therapist_id)
+LEFT JOIN users t ON t.id = coalesce(ap.therapist_id, ie.therapist_id, e.therapist_id)
 LEFT JOIN users ack ON ack.id = a.acknowledged_by
 LEFT JOIN users rb ON rb.id = a.raised_by
 """
@@ -53,16 +55,18 @@ async def open_alert(
     pool: asyncpg.Pool, *, patient_id: int, appointment_id: int | None, seq: int | None, source: str,
     category: str, severity: str, triggers: Sequence[str], excerpt: str, raised_by: int | None,
     route_kind: str, opened_at: datetime, deliver_at: datetime, plan_json: str, note: str | None = None,
+    inbox_message_id: int | None = None,
 ) -> int | None:
-    """Store a new alert and its 'opened' event in one transaction; None if it already exists."""
+    """Store a new alert and its 'opened' event in one transaction; None if it already exists
+    (one per session message, or message between sessions, and category)."""
     async with pool.acquire() as c, c.transaction():
         alert_id = await c.fetchval(
             "INSERT INTO risk_alerts (patient_id, appointment_id, seq, source, category, severity, triggers,"
-            " excerpt, raised_by, route_kind, opened_at, deliver_at, plan, next_wake_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $12)"
-            " ON CONFLICT (appointment_id, seq, category) DO NOTHING RETURNING id",
+            " excerpt, raised_by, route_kind, opened_at, deliver_at, plan, next_wake_at, inbox_message_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::text::jsonb, $12, $14)"
+            " ON CONFLICT DO NOTHING RETURNING id",
             patient_id, appointment_id, seq, source, category, severity, list(triggers), excerpt[:1000],
-            raised_by, route_kind, opened_at, deliver_at, plan_json,
+            raised_by, route_kind, opened_at, deliver_at, plan_json, inbox_message_id,
         )
         if alert_id is None:
             return None
