@@ -24,6 +24,10 @@ User classes (weights set the mix of `-u`):
 * `TranscriptReader` -- a patient or therapist listing sessions and reading transcripts.
 * `Supervisor` -- polls the dashboard endpoints (`/api/sessions`, `/api/alerts`; a 404
   from an endpoint that does not exist yet counts as success).
+* `BetweenSessions` -- a patient and their therapist messaging between sessions over HTTP
+  (`/api/inbox/...`, README "Messages between sessions"): the patient writes (now and then
+  resending, which must return the stored message with `duplicate`) and reads the thread;
+  the therapist lists their threads, opens those awaiting a reply, replies and marks them read.
 
 Environment: LOCUST_ACCOUNTS (default loadtests/accounts.json), CBT_WEB_HOSTS (comma-
 separated base URLs; default the --host), CBT_TYPING_CPS (typing speed, chars/s,
@@ -260,3 +264,78 @@ class Supervisor(FastHttpUser):
                 r.success()
             else:
                 r.failure(f"HTTP {r.status_code}")
+
+
+INBOX_LINES = [
+    "I did the thought record on Tuesday; the hot thought was that I'd mess up the call.",
+    "Thanks for today. I found the evidence column hard on my own.",
+    "Could we look at the sleep diary next time? It went badly this week.",
+    "I tried the behavioural experiment and it went better than I predicted.",
+]
+REPLY_LINES = [
+    "Well done for trying it. What did you notice about your prediction afterwards?",
+    "Thanks for letting me know. Bring the diary and we'll go through it together.",
+    "That sounds hard. Let's make the evidence column the first item on our agenda.",
+]
+
+
+class BetweenSessions(FastHttpUser):
+    """A patient and their therapist writing to each other between appointments (HTTP)."""
+
+    weight = 2
+    wait_time = between(5, 15)
+
+    def on_start(self) -> None:
+        accounts()
+        pair = next(_rooms)
+        self.thread = pair["episode"]
+        self.patient = {"Authorization": f"Bearer {pair['patient']['token']}"}
+        self.therapist = {"Authorization": f"Bearer {pair['therapist']['token']}"}
+        self.patient_writes()  # the patient arrives with something to say
+
+    def _post(self, path: str, auth: dict[str, str], body: dict[str, object], name: str, ok: tuple[int, ...]) -> Any:
+        with self.client.post(path, json=body, headers=auth, name=name, catch_response=True) as r:
+            if r.status_code not in ok:
+                r.failure(f"HTTP {r.status_code}: {r.text[:200] if r.text else ''}")
+                return None
+            return r.json()
+
+    @task(3)
+    def patient_writes(self) -> None:
+        cid = uuid.uuid4().hex
+        body = {"client_id": cid, "text": random.choice(INBOX_LINES)}
+        path, name = f"/api/inbox/threads/{self.thread}/messages", "/api/inbox/threads/{id}/messages"
+        sent = self._post(path, self.patient, body, name, (201,))
+        if sent is not None and random.random() < 0.2:  # the answer was lost: resend the same message
+            again = self._post(path, self.patient, body, name + " (resend)", (200,))
+            if again is not None and (not again["duplicate"] or again["message"]["id"] != sent["message"]["id"]):
+                fire("inbox resend", time.monotonic(), 0, ProtocolFailure("a resend was stored twice"))
+
+    @task(2)
+    def patient_reads(self) -> None:
+        self.client.get("/api/inbox/threads", headers=self.patient, name="/api/inbox/threads")
+        with self.client.get(f"/api/inbox/threads/{self.thread}?limit=50", headers=self.patient,
+                             name="/api/inbox/threads/{id}", catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+                return
+            messages = r.json()["messages"]
+        if messages:
+            self._post(f"/api/inbox/threads/{self.thread}/read", self.patient, {"up_to": messages[-1]["id"]},
+                       "/api/inbox/threads/{id}/read", (200,))
+
+    @task(2)
+    def therapist_replies(self) -> None:
+        with self.client.get("/api/inbox/threads", headers=self.therapist, name="/api/inbox/threads (therapist)",
+                             catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+                return
+            waiting = [t for t in r.json()["threads"] if t["reply"] and t["reply"]["awaiting"]]
+        for t in waiting:
+            self.client.get(f"/api/inbox/threads/{t['id']}", headers=self.therapist, name="/api/inbox/threads/{id}")
+            body = {"client_id": uuid.uuid4().hex, "text": random.choice(REPLY_LINES)}
+            self._post(f"/api/inbox/threads/{t['id']}/messages", self.therapist, body,
+                       "/api/inbox/threads/{id}/messages (reply)", (201,))
+            self._post(f"/api/inbox/threads/{t['id']}/read", self.therapist, {}, "/api/inbox/threads/{id}/read",
+                       (200,))

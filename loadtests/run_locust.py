@@ -52,8 +52,8 @@ from loadtests.local_platform import (
     stop_embedded,
 )
 
-# user-class weights in locustfile.py: LiveSession 10, TranscriptReader 2, Supervisor 1
-LIVE_SHARE = 10 / 13
+# user-class weights in locustfile.py: LiveSession 10, TranscriptReader 2, Supervisor 1, BetweenSessions 2
+LIVE_SHARE = 10 / 15
 PROGRESS_EVERY = 10.0
 LOG_LINE = re.compile(r"/(INFO|WARNING|ERROR|CRITICAL)/")
 
@@ -216,7 +216,7 @@ def main() -> None:
     ap.add_argument("--spawn-rate", "-r", type=float, default=50, help="users started per second (default 50)")
     ap.add_argument("--time", "-t", type=parse_time, default="2m", help="run time after start: 30s, 2m, 1h (default 2m)")
     ap.add_argument("--pairs", type=int, default=None,
-                    help="live sessions created (default: enough for every LiveSession user, ~10/13 of --users)")
+                    help="live sessions created (default: enough for every LiveSession user, ~10/15 of --users)")
     ap.add_argument("--supervisors", type=int, default=5)
     ap.add_argument("--max-seconds", type=float, default=None,
                     help="hard limit for the whole run (default: --time + 5 min)")

@@ -6,7 +6,8 @@ Needs DATABASE_URL (the same one the web processes use). Every pair is a therapi
 a patient with an open episode and an assessment booked a minute ago and already
 started (live), so both can join and send at once. Tokens are bearer tokens stored
 like the ones /api/login issues. The JSON written has one entry per pair:
-{"room", "therapist": {"id", "token"}, "patient": {"id", "token"}} plus "supervisors".
+{"room", "episode", "therapist": {"id", "token"}, "patient": {"id", "token"}} plus
+"supervisors"; "episode" is also the pair's thread for messages between sessions.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ TOKEN_TTL = timedelta(hours=12)
 @dataclass(frozen=True)
 class Pair:
     room: int
+    episode: int
     therapist_id: int
     therapist_token: str
     patient_id: int
@@ -43,6 +45,7 @@ class Pair:
     def to_json(self) -> dict[str, object]:
         return {
             "room": self.room,
+            "episode": self.episode,
             "therapist": {"id": self.therapist_id, "token": self.therapist_token},
             "patient": {"id": self.patient_id, "token": self.patient_token},
         }
@@ -72,7 +75,7 @@ async def _pair(pool: asyncpg.Pool, tag: str, i: int, password_hash: str) -> Pai
     )
     started = await care.start_session(pool, appt.id, therapist.id)
     assert started is not None
-    return Pair(appt.id, therapist.id, await _token(pool, therapist.id), patient.id, await _token(pool, patient.id))
+    return Pair(appt.id, episode.id, therapist.id, await _token(pool, therapist.id), patient.id, await _token(pool, patient.id))
 
 
 async def create(dsn: str, pairs: int, supervisors: int = 0, concurrency: int = 16,

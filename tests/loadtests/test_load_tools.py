@@ -40,5 +40,6 @@ def test_the_locust_scenario_runs_without_failures() -> None:
     assert out["locust_exit_code"] == 0
     assert out["failures"] == []
     stats = out["stats_ms"]
-    for name in ("WS join", "WS ack", "WS delivery", "GET /api/sessions/{id}/transcript"):
+    for name in ("WS join", "WS ack", "WS delivery", "GET /api/sessions/{id}/transcript",
+                 "POST /api/inbox/threads/{id}/messages", "GET /api/inbox/threads/{id}"):
         assert stats[name]["requests"] > 0 and stats[name]["failures"] == 0, name
