@@ -1,9 +1,11 @@
-// Patient and therapist home: sessions (join / read transcript) and, for therapists, case management.
+// Patient and therapist home: sessions (join / read transcript), messages between sessions and,
+// for therapists, case management.
 import { api, requireUser } from "./api.js";
 import { el, showError } from "./dom.js";
 import { renderSessions, isOpen, isPast, joinLink } from "./sessions.js";
 import { TranscriptView } from "./transcript.js";
 import { formatDateTime } from "./time.js";
+import { Inbox } from "./inbox.js";
 
 const role = document.body.dataset.role;
 const listBox = document.getElementById("sessions");
@@ -80,9 +82,10 @@ function wireCasework() {
   });
 }
 
-await requireUser([role]);
+const me = await requireUser([role]);
 if (role === "therapist") wireCasework();
 await load();
+await new Inbox(document.getElementById("inbox"), role, me).start();
 // Keep "Join" buttons current as sessions open.
 setInterval(render, 30000);
 setInterval(load, 120000);

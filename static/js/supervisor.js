@@ -24,7 +24,7 @@ function alertBody(a) {
     el("p", { style: "margin:.4rem 0" },
       "Patient: ", el("strong", { text: a.patient_name || "unknown" }),
       " · Therapist: ", el("strong", { text: a.therapist_name || "unknown" }),
-      a.source ? ` · Source: ${humanise(a.source)}` : null,
+      a.source ? ` · Source: ${a.source === "message" ? "message between sessions" : humanise(a.source)}` : null,
       a.route_kind ? ` · Route: ${humanise(a.route_kind)}` : null),
   );
   if (a.triggers && a.triggers.length) {
@@ -49,6 +49,10 @@ function alertBody(a) {
   if (a.appointment_id) {
     buttons.append(el("button", { type: "button", class: "secondary", text: "Open transcript context",
       onclick: (e) => openContext(a, e.currentTarget) }));
+  }
+  if (a.inbox_thread_id) {
+    buttons.append(el("button", { type: "button", class: "secondary", text: "Open message thread",
+      onclick: (e) => openThread(a, e.currentTarget) }));
   }
   body.append(buttons);
   return body;
@@ -167,6 +171,26 @@ async function openContext(a, opener) {
     if (hit) hit.scrollIntoView({ block: "center" });
   } catch (err) {
     box.append(el("p", { class: "error", text: `Could not load the transcript: ${err.message}` }));
+  }
+}
+
+// ---------- the thread of a message between sessions ----------
+async function openThread(a, opener) {
+  const box = $("#context");
+  clear(box).hidden = false;
+  const heading = el("h2", { id: "context-title", tabindex: "-1",
+    text: `Messages between sessions: ${a.patient_name} with ${a.therapist_name}` });
+  box.append(heading, el("div", { class: "actions" }, el("button", { type: "button", class: "secondary",
+    text: "Close thread", onclick: () => { box.hidden = true; opener.focus(); } })));
+  heading.focus();
+  try {
+    const page = await api(`/api/inbox/threads/${a.inbox_thread_id}?before=${Number(a.inbox_message_id) + 11}&limit=20`);
+    box.append(el("ol", { class: "transcript", "aria-label": "Messages around the alert" },
+      page.messages.map((m) => el("li", { class: m.id === a.inbox_message_id ? "highlight" : "" },
+        el("strong", { text: `${m.sender_name} (${m.sender_role})` }), ` · ${formatDateTime(m.at)}: `,
+        el("span", { text: m.text })))));
+  } catch (err) {
+    box.append(el("p", { class: "error", text: `Could not load the messages: ${err.message}` }));
   }
 }
 
