@@ -1,4 +1,4 @@
-"""Demo data, loaded once: people, episodes and today's appointments."""
+"""Demo data, loaded once: people, episodes, today's appointments and a few messages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from chat_server.auth import hash_password
 from chat_server.storage import accounts, care, db
+from chat_server.storage import inbox as inbox_store
 from clinical.records import (
     AppointmentKind,
     Employment,
@@ -16,6 +17,17 @@ from clinical.records import (
 )
 
 PASSWORD = "demo-password"
+
+# Messages between sessions (patient, therapist, who writes, text): Pat has had a reply from
+# Asha; Priya waits for Ben's.
+MESSAGES = [
+    ("pat@demo.cbt", "asha@demo.cbt", Role.PATIENT,
+     "I tried the thought record after our session. I got stuck on the evidence-against column."),
+    ("pat@demo.cbt", "asha@demo.cbt", Role.THERAPIST,
+     "Thanks for trying it, Pat. Bring it along today and we'll fill that column in together."),
+    ("priya@demo.cbt", "ben@demo.cbt", Role.PATIENT,
+     "Could we talk about my sleep next time? It has been worse since the clocks changed."),
+]
 
 PEOPLE: list[tuple[str, str, Role, TherapistProfile | None, bool]] = [
     ("admin@demo.cbt", "Alex Admin", Role.ADMIN, None, False),
@@ -74,6 +86,16 @@ async def seed(dsn: str, force: bool = False, now: datetime | None = None) -> st
                 made.append(f"  session {appt.id}: {patient} with {therapist} at {uk:%H:%M} UK time ({kind.value})")
             except accounts.Conflict as e:
                 made.append(f"  skipped {patient}: {e}")
+        # Messages between sessions; fixed client ids, so loading again adds none.
+        for i, (patient, therapist, sender, text) in enumerate(MESSAGES):
+            thread = await pool.fetchval(
+                "SELECT id FROM episodes WHERE patient_id = $1 AND therapist_id = $2 AND closed_at IS NULL",
+                ids[patient], ids[therapist],
+            )
+            if thread is not None:
+                who = patient if sender is Role.PATIENT else therapist
+                await inbox_store.store_message(pool, thread, ids[who], sender, f"demo-{i}", text)
+        made.append("  messages between sessions: Pat and Asha (answered), Priya awaiting Ben's reply")
         # The on-call rota: this week and the next few.
         from chat_server.storage import risk as risk_store
         from clinical.calendar import london_date, week_start
