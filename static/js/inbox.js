@@ -6,6 +6,20 @@ import { formatDateTime } from "./time.js";
 
 const POLL_MS = 10000;
 const MAX_CHARS = 4000;
+const CATEGORIES = [
+  ["suicidal_ideation", "Suicidal thoughts"],
+  ["suicide_plan_or_intent", "Suicide plan or intent"],
+  ["self_harm", "Self-harm"],
+  ["harm_to_others", "Harm to others"],
+  ["safeguarding_child", "Safeguarding a child"],
+  ["safeguarding_adult", "Safeguarding an adult"],
+  ["domestic_abuse", "Domestic abuse"],
+];
+const ROUTED = {
+  duty_team: "the clinical duty team (office hours)",
+  on_call: "the on-call supervisor",
+  out_of_hours: "the next clinician on duty (nobody is on call now: give the patient crisis contacts)",
+};
 
 function newClientId() {
   if (globalThis.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -104,6 +118,7 @@ export class Inbox {
     clear(this.view).append(heading, this.notice, this.messages);
     if (t && t.can_write) this.view.append(this.composer());
     else this.view.append(el("p", { class: "muted", text: "This conversation is read only." }));
+    if (t && this.role === "therapist") this.view.append(this.riskForm(t));
     this.view.append(el("div", { class: "actions" }, el("button", { type: "button", class: "secondary",
       text: "Close conversation", onclick: () => this.closeThread() })));
     this.view.hidden = false;
@@ -158,6 +173,46 @@ export class Inbox {
       }
     });
     return form;
+  }
+
+  // A therapist raises risk by hand from the conversation (POST /api/risk): it opens an
+  // alert routed by the clock, like a screened message's.
+  riskForm(t) {
+    const category = el("select", { id: "inbox-risk-category", required: true },
+      CATEGORIES.map(([value, label]) => el("option", { value, text: label })));
+    const severity = el("select", { id: "inbox-risk-severity" },
+      ["urgent", "high", "moderate"].map((v) => el("option", { value: v, text: v, selected: v === "high" })));
+    const note = el("textarea", { id: "inbox-risk-note", rows: "3", maxlength: String(MAX_CHARS) });
+    const status = el("div", { role: "status" });
+    const error = el("div", { class: "form-error", role: "alert", hidden: true });
+    const form = el("form", {},
+      el("label", { for: "inbox-risk-category", text: "Category" }), category,
+      el("label", { for: "inbox-risk-severity", text: "Severity" }), severity,
+      el("label", { for: "inbox-risk-note", text: "What you saw, for the clinician" }), note, error,
+      el("div", { class: "actions" }, el("button", { type: "submit", class: "danger", text: "Raise risk" })), status);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!note.value.trim()) {
+        showError(error, "Say what you saw, so the clinician knows why.");
+        note.focus();
+        return;
+      }
+      const button = form.querySelector("button");
+      button.disabled = true;
+      try {
+        const r = await api("/api/risk", { method: "POST", body: {
+          patient_id: t.patient.id, category: category.value, severity: severity.value, note: note.value } });
+        showError(error, null);
+        note.value = "";
+        status.textContent = `Risk raised (alert ${r.id}), sent to ${ROUTED[r.route_kind] || r.route_kind}.`;
+      } catch (err) {
+        showError(error, `Not raised: ${err.message}. If the patient is in danger now, call 999.`);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return el("details", { class: "inbox-risk" },
+      el("summary", { text: `Raise risk for ${t.patient.name} by hand` }), form);
   }
 
   async fetchNew() {

@@ -57,6 +57,20 @@ async def test_patient_writes_and_therapist_replies(browser: Browser, people: Pe
     await tbox.get_by_role("button", name="Send message").click()
     await expect(pat_row).not_to_contain_text("Awaiting reply")
 
+    # "Therapists can raise risk by hand from the session or the inbox" (issue 5).
+    await tbox.get_by_text("Raise risk for Pat Morgan by hand").click()
+    await tbox.get_by_role("button", name="Raise risk").click()  # no note yet: refused in the page
+    await expect(tbox.get_by_role("alert").filter(has_text="Say what you saw")).to_be_visible()
+    await tbox.get_by_label("Category").select_option("self_harm")
+    await tbox.get_by_label("Severity").select_option("urgent")
+    await tbox.get_by_label("What you saw, for the clinician").fill("Mentioned new cuts on a video call today.")
+    await tbox.get_by_role("button", name="Raise risk").click()
+    await expect(tbox.get_by_role("status").filter(has_text="Risk raised (alert")).to_be_visible()
+    raised = await people.pool.fetch(
+        "SELECT source, category, severity, raised_by, excerpt FROM risk_alerts WHERE patient_id = $1", patient.id)
+    assert [tuple(r) for r in raised] == [
+        ("manual", "self_harm", "urgent", therapist.id, "Mentioned new cuts on a video call today.")]
+
     await pat.reload()
     thread = pat.locator("#inbox").get_by_role("list", name="Messages with Asha Patel").locator("li")
     await expect(thread).to_have_count(2)
