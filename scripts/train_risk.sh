@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Train the risk screener's learned layer on a fine-tuned encoder (about 35 minutes on 2
-# cores; round 12 tried it and did not ship it: docs/risk-evaluation.md):
+# Train the risk screener's learned layer on a fine-tuned encoder (35-45 minutes on 2
+# cores; what ships since round 14, docs/risk-evaluation.md):
 #   1. an encoder adapter (LoRA) for each of the training script's 5 folds and one on
 #      every row, in .venv-train (PyTorch, CPU; training only: nothing at run time needs it);
 #   2. the heads and bars on the adapted vectors: scripts/train_risk_model.py --adapters.
@@ -10,6 +10,9 @@
 # Adapters already in $ADAPTERS (default build/risk_adapters) are reused; delete the folder to
 # fine-tune again. FINETUNE_ARGS goes to finetune_risk_encoder.py, e.g.
 #   ADAPTERS=build/r16 FINETUNE_ARGS="--rank 16 --epochs 4" scripts/train_risk.sh --no-write
+# The shipped weights (round 14):
+#   ADAPTERS=build/r16all FINETUNE_ARGS="--rank 16 --targets query,key,value,attention_output,intermediate,output --epochs 4" \
+#       scripts/train_risk.sh --bars 0.5,0.6,0.9,0.4,0.7 --out clinical/risk_model_weights.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -x .venv/bin/python ]] || bash scripts/setup.sh

