@@ -121,6 +121,25 @@ def machine() -> tuple[int, int, int]:
     return total - v[3] - v[4], total, v[7]
 
 
+# A phase is "noisy" when the hypervisor took CPU from this machine (steal, % of all cores)
+# or processes the bench did not start used it (others, % of one core): on two shared
+# vCPUs either one moves the latency tail by tens of ms (2026-11-29: three full runs of the
+# same code, p99 at 1,000 msg/s 8.7 ms with steal 0.1 % and others 0.7 %, 42-47 ms with
+# steal 5.5-7.7 % and others 8-11 %). Such a phase is still measured and reported, flagged.
+NOISY_STEAL_PCT = 2.0
+NOISY_OTHERS_PCT = 5.0
+
+
+def noise(m0: tuple[int, int, int], m1: tuple[int, int, int], ours_pct: float | None = None) -> dict[str, Any]:
+    """Steal (and, given our own CPU in % of one core, others) between two machine() readings."""
+    busy, tot = m1[0] - m0[0], m1[1] - m0[1]
+    out: dict[str, Any] = {"steal_pct": round(100.0 * (m1[2] - m0[2]) / tot, 1) if tot else 0.0}
+    if ours_pct is not None:
+        out["others"] = round(max(0.0, (100.0 * busy / tot if tot else 0.0) * (os.cpu_count() or 1) - ours_pct), 1)
+    out["noisy"] = out["steal_pct"] >= NOISY_STEAL_PCT or out.get("others", 0.0) >= NOISY_OTHERS_PCT
+    return out
+
+
 def rss_kb(pid: int) -> int:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -471,10 +490,10 @@ class Bench:
         cpu["loadgen"] = round(100.0 * (self1 - self0) / window, 1)
         busy, tot = m1[0] - m0[0], m1[1] - m0[1]
         cpu["machine_busy_pct"] = round(100.0 * busy / tot, 1) if tot else 0.0
-        cpu["machine_steal_pct"] = round(100.0 * (m1[2] - m0[2]) / tot, 1) if tot else 0.0
         ours = sum(v for k, v in cpu.items() if k in self.pids or k == "loadgen")
         # CPU used by anything else on the machine (neighbours: other jobs, test runs), % of one core
-        cpu["others"] = round(max(0.0, cpu["machine_busy_pct"] * (os.cpu_count() or 1) - ours), 1)
+        quiet = noise(m0, m1, ours)
+        cpu["machine_steal_pct"], cpu["others"] = quiet["steal_pct"], quiet["others"]
         lost = n_total - len(delivered)
         d = dist_ms(lat)
         res = {
@@ -489,6 +508,7 @@ class Bench:
             "delivery_ms": d, "ack_ms": dist_ms(ack), "send_lag_ms": dist_ms(send_lag),
             "loop_lag_ms": dist_ms(lag), "web_stalls": stalls, "cpu_pct": cpu, "drain_s": round(t_drain, 2),
             "risk_probes": len(book.risk_sent), "risk_notice_ms": alert_ms, "risk_notices_missing": alerts_missing,
+            "noisy": quiet["noisy"],
         }
         res["correct"] = (lost == 0 and book.dups == 0 and book.out_of_order == 0 and db_ooo == 0
                           and acked_not_in_db == 0 and seq_mismatch == 0 and delivered_not_in_db == 0
@@ -499,7 +519,8 @@ class Bench:
             f"ack p99={res['ack_ms'].get('p99')} | acked/s={res['acked_per_s']} late={late} lost={lost} dups={book.dups} "
             f"ooo={book.out_of_order} db_ooo={db_ooo} acked_not_in_db={acked_not_in_db} errors={dict(book.errors)} | "
             f"cpu web={cpu['web_total']} pg={cpu.get('pg')} redis={cpu.get('redis')} worker={cpu.get('worker')} screener={cpu.get('screener')} "
-            f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% | "
+            f"loadgen={cpu['loadgen']} others={cpu['others']} machine={cpu['machine_busy_pct']}% "
+            f"steal={cpu['machine_steal_pct']}%{' NOISY' if quiet['noisy'] else ''} | "
             f"risk notice ms p50={alert_ms.get('p50')} max={alert_ms.get('max')} "
             f"({len(book.risk_sent) - alerts_missing}/{len(book.risk_sent)}) | web stalls {stalls} | "
             f"{'SUSTAINED' if res['sustained'] else 'not sustained'}")
@@ -583,7 +604,8 @@ async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids:
                 | {"p50": r["delivery_ms"].get("p50"), "p99": r["delivery_ms"].get("p99"),
                    "max": r["delivery_ms"].get("max"), "web_cpu": r["cpu_pct"]["web_total"],
                    "pg_cpu": r["cpu_pct"].get("pg"), "loadgen_cpu": r["cpu_pct"]["loadgen"],
-                   "machine": r["cpu_pct"]["machine_busy_pct"]}
+                   "machine": r["cpu_pct"]["machine_busy_pct"], "steal": r["cpu_pct"]["machine_steal_pct"],
+                   "others": r["cpu_pct"]["others"], "noisy": r["noisy"]}
                 for r in steps]
             summary["sustained_msgs_per_s"] = best
         else:
@@ -639,6 +661,7 @@ def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
                "--warmup", str(args.warmup), "--drain", str(args.drain), "--text-bytes", str(len(TEXT)),
                "--label", "baseline-python-socketio"]
         log(f"baseline: {rooms} msg/s ({rooms} rooms x 1 msg/s), {args.step_seconds:.0f}s")
+        m0 = machine()
         p = subprocess.Popen(cmd, cwd="/tmp", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                              start_new_session=True, preexec_fn=_die_with_parent)
         try:
@@ -656,16 +679,19 @@ def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
         except ValueError:
             log(f"baseline run failed (rc={p.returncode}): {out[-800:]}")
             break
+        quiet = noise(m0, machine())  # the whole step (setup included): steal only
         lat = s["latency_ms"]
         ok = bool(s["lost"] == 0 and s["dups"] == 0 and s["out_of_order"] == 0 and not s.get("db_out_of_order")
                   and s["acked_not_in_db"] == 0 and lat.get("n") and lat["p99"] <= args.p99_target)
         r = {"offered_per_s": s["offered_msgs_per_s"], "p50": lat.get("p50"), "p99": lat.get("p99"),
              "max": lat.get("max"), "lost": s["lost"], "out_of_order": s["out_of_order"],
-             "db_out_of_order": s.get("db_out_of_order"), "acked": s["acked"], "cpu": s["cpu"], "sustained": ok}
+             "db_out_of_order": s.get("db_out_of_order"), "acked": s["acked"], "cpu": s["cpu"], "sustained": ok,
+             "steal": quiet["steal_pct"], "noisy": quiet["noisy"]}
         results.append(r)
         log(f"baseline {rooms}/s: p50={r['p50']} p99={r['p99']} max={r['max']} lost={r['lost']} "
             f"ooo={r['out_of_order']} db_ooo={r['db_out_of_order']} cpu node_a={s['cpu'].get('node_a_pct')} "
-            f"node_b={s['cpu'].get('node_b_pct')} -> {'SUSTAINED' if ok else 'not sustained'}")
+            f"node_b={s['cpu'].get('node_b_pct')} steal={quiet['steal_pct']}%{' NOISY' if quiet['noisy'] else ''} "
+            f"-> {'SUSTAINED' if ok else 'not sustained'}")
         if ok:
             best = max(best or 0, rooms)
             rooms += args.baseline_step
@@ -775,6 +801,15 @@ def main() -> None:
         summary["ratio_vs_baseline"] = round(ours / theirs, 2) if ours and theirs else None
         log(f"sustained at delivery p99 <= {args.p99_target:.0f} ms: ours {ours} msg/s, baseline {theirs} msg/s, "
             f"ratio {summary['ratio_vs_baseline']}")
+    noisy = [r.get("label") or f"{r['offered_per_s']:.0f}/s" for r in (
+        [summary["fixed"]] if "fixed" in summary else []) + list(summary.get("search", []))
+        + [dict(b, label=f"baseline {b['offered_per_s']:.0f}/s") for b in summary.get("baseline", {}).get("steps", [])]
+        if r.get("noisy")]
+    summary["noisy_phases"] = noisy
+    if noisy:
+        log(f"WARNING: {len(noisy)} phase(s) ran while the hypervisor took CPU (steal >= {NOISY_STEAL_PCT}%) or "
+            f"other processes used it (>= {NOISY_OTHERS_PCT}% of a core): {', '.join(noisy)}. Their latencies are "
+            "not comparable with a quiet run's; run again when `top` shows st near 0 and nothing else busy.")
     summary["elapsed_s"] = round(time.monotonic() - started, 1)
     f = summary.get("fixed", {})
     log(f"fixed {args.rate:.0f}/s: delivery p99 {f.get('delivery_ms', {}).get('p99')} ms; sustained max "

@@ -5,6 +5,7 @@ tools, never asserted here."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,21 @@ def test_the_benchmark_smoke_run_checks_every_message() -> None:
     assert fixed["risk_probes"] > 0 and fixed["risk_notices_missing"] == 0  # every disclosure became a notice
     assert out["memory"]["kb_per_connection"] > 0
     assert out["db_final"]["duplicate_client_ids"] == 0 and out["db_final"]["seq_gaps"] == 0
+    assert isinstance(out["noisy_phases"], list) and isinstance(fixed["noisy"], bool)
+
+
+def test_a_phase_is_flagged_noisy_when_the_machine_was_not_ours() -> None:
+    """machine() readings are (busy, total, steal) jiffies over all cores."""
+    from loadtests.bench import noise
+
+    cores = os.cpu_count() or 1
+    start = (0, 0, 0)
+    quiet = noise(start, (500, 1000, 1), ours_pct=50.0 * cores)  # half busy, all of it ours
+    assert quiet == {"steal_pct": 0.1, "others": 0.0, "noisy": False}
+    assert noise(start, (500, 1000, 30), ours_pct=50.0 * cores)["noisy"]  # 3 % stolen by the hypervisor
+    busy = noise(start, (600, 1000, 0), ours_pct=50.0 * cores)  # a tenth of the machine was someone else's
+    assert busy["others"] == round(10.0 * cores, 1) and busy["noisy"]
+    assert noise(start, (0, 1000, 25))["noisy"] and "others" not in noise(start, (0, 1000, 0))  # steal alone
 
 
 @pytest.mark.timeout(300)
