@@ -341,12 +341,20 @@ class Bench:
                         out[f"lag_le_{smp.labels['le']}"] = out.get(f"lag_le_{smp.labels['le']}", 0.0) + smp.value
                     elif smp.name == "cbt_event_loop_lag_seconds_count":
                         out["lag_probes"] = out.get("lag_probes", 0.0) + smp.value
+                    elif smp.name == "cbt_write_seconds_bucket" and smp.labels["le"] in ("0.02", "0.05"):
+                        out[f"commit_le_{smp.labels['le']}"] = out.get(f"commit_le_{smp.labels['le']}", 0.0) + smp.value
+                    elif smp.name in ("cbt_write_seconds_count", "cbt_write_batch_size_sum"):
+                        key = "commits" if smp.name.endswith("count") else "batched"
+                        out[key] = out.get(key, 0.0) + smp.value
                     elif smp.name in ("cbt_gc_pause_seconds_count", "cbt_gc_pause_seconds_sum"):
                         key = f"gc{smp.labels['generation']}_{'n' if smp.name.endswith('count') else 's'}"
                         out[key] = out.get(key, 0.0) + smp.value
         probes = out.pop("lag_probes", 0.0)
         out["lag_over_25ms"] = probes - out.pop("lag_le_0.025", 0.0)
         out["lag_over_100ms"] = probes - out.pop("lag_le_0.1", 0.0)
+        # group commits (statement and disk flush) that took over 20 / 50 ms: the write path's tail
+        out["commits_over_20ms"] = out.get("commits", 0.0) - out.pop("commit_le_0.02", 0.0)
+        out["commits_over_50ms"] = out.get("commits", 0.0) - out.pop("commit_le_0.05", 0.0)
         return out
 
     async def phase(self, rate: float, duration: float, label: str) -> dict[str, Any]:
