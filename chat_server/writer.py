@@ -38,9 +38,10 @@ RATE_FLOOR = 50.0  # msg/s assumed when too little was stored lately to tell (a 
 
 def retry_after_s(backlog: int, rate: float, outage_backoff: float | None) -> float:
     """How long a refused sender should wait: while the database is failing, the writer's
-    back-off (the shard passes twice its pause: the pause, then its own attempts); otherwise the time the queue ahead takes to
-    drain at the rate it has been draining, so a busier server asks for a longer wait rather
-    than a fixed one that brings everyone back at once. Rounded to milliseconds."""
+    back-off (the shard passes twice its pause: the pause, then its own attempts);
+    otherwise the time the queue ahead takes to drain at the rate it has been draining, so
+    a busier server asks for a longer wait rather than a fixed one that brings everyone
+    back at once. Rounded to milliseconds."""
     wait = outage_backoff if outage_backoff is not None else backlog / max(rate, RATE_FLOOR)
     return round(min(RETRY_MAX_S, max(RETRY_MIN_S, wait)), 3)
 
