@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from chat_server import alerting, auth, keys
-from chat_server.api import path_id
+from chat_server.api import Body, path_id
 from chat_server.errors import ApiError, parse_body
 from chat_server.live_http import int_query
 from chat_server.storage import accounts, audit
@@ -26,10 +26,6 @@ routes = web.RouteTableDef()
 ClientId = Annotated[str, StringConstraints(pattern="^" + inbox.CLIENT_ID.pattern + "$")]
 NOTICE_FOR = timedelta(hours=24)  # how long a flagged message keeps crisis contacts in view
 READERS = (Role.PATIENT, Role.THERAPIST, Role.SUPERVISOR)
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class SendBody(Body):

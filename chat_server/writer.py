@@ -181,16 +181,18 @@ class _Shard:
         self.stored += len(batch)
         now = time.monotonic()
         self.stored_log.append((now, self.stored))
-        while self.stored_log and self.stored_log[0][0] < now - RATE_WINDOW_S:
-            self.stored_log.popleft()
+        self._forget_before(now - RATE_WINDOW_S)
         self.on_commit(messages, results)
+
+    def _forget_before(self, t: float) -> None:
+        while self.stored_log and self.stored_log[0][0] < t:
+            self.stored_log.popleft()
 
     def retry_after(self, now: float) -> float:
         """retry_after_s for this queue: its backlog and its drain rate over the last
         RATE_WINDOW_S (time.monotonic())."""
+        self._forget_before(now - RATE_WINDOW_S)
         log_ = self.stored_log
-        while log_ and log_[0][0] < now - RATE_WINDOW_S:
-            log_.popleft()
         rate = (self.stored - log_[0][1]) / max(now - log_[0][0], 0.25) if log_ else 0.0
         return retry_after_s(len(self.pending), rate, 2 * self.backoff if self.failing else None)
 

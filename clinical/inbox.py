@@ -21,7 +21,7 @@ from clinical.records import Role
 # The same limit as a message in a live session (chat_server.protocol Limits.max_text_chars);
 # a test keeps the two equal.
 MAX_TEXT_CHARS = 4000
-# A client id makes a resend idempotent; the same alphabet as the live protocol's.
+# A client id makes a resend idempotent; the live protocol's rule (a test keeps them equal).
 CLIENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 REPLY_WITHIN = timedelta(hours=48)
 
@@ -80,10 +80,6 @@ def text_problem(text: str) -> TextProblem | None:
     return None
 
 
-def valid_client_id(client_id: str) -> bool:
-    return CLIENT_ID.fullmatch(client_id) is not None
-
-
 @dataclass(frozen=True, slots=True)
 class Sent:
     """One message of a thread, as the reply rule sees it."""
@@ -95,7 +91,8 @@ class Sent:
 def first_unanswered(messages: Iterable[Sent]) -> datetime | None:
     """When the oldest patient message still waiting for the therapist was sent.
 
-    ``messages`` in thread order. A patient message is answered by the therapist's next
+    ``messages`` in thread order. The storage layer computes the same in SQL for every
+    thread it lists (storage.inbox ``waiting_since``); a test holds the two to agree. A patient message is answered by the therapist's next
     message, so only patient messages after the therapist's last one are waiting."""
     waiting: datetime | None = None
     for m in messages:
@@ -121,7 +118,3 @@ def reply_status(waiting_since: datetime | None, now: datetime) -> ReplyStatus:
         return ReplyStatus(False, None, False)
     due = require_aware(waiting_since, "waiting_since") + REPLY_WITHIN
     return ReplyStatus(True, due, now >= due)
-
-
-def thread_reply_status(messages: Iterable[Sent], now: datetime) -> ReplyStatus:
-    return reply_status(first_unanswered(messages), now)

@@ -35,12 +35,19 @@ class ThreadSummary:
     last_sender_role: Role | None
     last_text: str | None
     unread: int
-    # the oldest patient message after the therapist's last one (clinical.inbox.first_unanswered)
+    # the oldest patient message after the therapist's last one (clinical.inbox.first_unanswered;
+    # tests/chat_server/test_inbox_http.py holds the two to agree)
     waiting_since: datetime | None
 
 
 def _thread(r: asyncpg.Record) -> Thread:
     return Thread(r["id"], r["patient_id"], r["therapist_id"], r["closed_at"] is None)
+
+
+def _summary(r: asyncpg.Record) -> ThreadSummary:
+    return ThreadSummary(_thread(r), r["patient_name"], r["therapist_name"], r["last_at"],
+                         Role(r["last_sender_role"]) if r["last_sender_role"] else None, r["last_text"],
+                         int(r["unread"]), r["waiting_since"])
 
 
 def _message(r: asyncpg.Record) -> InboxMessage:
@@ -80,21 +87,12 @@ async def threads_for(pool: asyncpg.Pool, user_id: int, role: Role, limit: int =
         " ORDER BY last.created_at DESC NULLS LAST, e.id DESC LIMIT $3",
         user_id, role.value, limit,
     )
-    return [
-        ThreadSummary(_thread(r), r["patient_name"], r["therapist_name"], r["last_at"],
-                      Role(r["last_sender_role"]) if r["last_sender_role"] else None, r["last_text"],
-                      int(r["unread"]), r["waiting_since"])
-        for r in rows
-    ]
+    return [_summary(r) for r in rows]
 
 
 async def thread_summary(pool: asyncpg.Pool, thread_id: int, viewer_id: int) -> ThreadSummary | None:
     row = await pool.fetchrow(_SUMMARY + " WHERE e.id = $2", viewer_id, thread_id)
-    if row is None:
-        return None
-    return ThreadSummary(_thread(row), row["patient_name"], row["therapist_name"], row["last_at"],
-                         Role(row["last_sender_role"]) if row["last_sender_role"] else None, row["last_text"],
-                         int(row["unread"]), row["waiting_since"])
+    return None if row is None else _summary(row)
 
 
 _MESSAGE = "SELECT m.*, u.display_name AS sender_name FROM inbox_messages m JOIN users u ON u.id = m.sender_id"

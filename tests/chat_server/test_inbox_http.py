@@ -263,3 +263,24 @@ async def test_a_risky_message_between_sessions_opens_an_urgent_alert(risk_clien
     assert any("116 123" in c["contact"] for c in page["risk_notice"]["crisis_contacts"])
     page = await (await client.get(f"/api/inbox/threads/{ep}", headers=await auth_for(pool, therapist))).json()
     assert page["risk_notice"]["audience"] == "therapist"
+
+
+@pytest.mark.parametrize("roles", ["", "t", "p", "pp", "pt", "tp", "ptp", "pptpp", "ptpt", "tpptt", "ppptp"])
+async def test_the_listed_reply_clock_is_the_pure_rules(people: People, pool, roles: str) -> None:  # type: ignore[no-untyped-def]
+    """storage.inbox computes `waiting_since` in SQL for every thread it lists;
+    clinical.inbox.first_unanswered is the rule. Both read the same thread the same way."""
+    from clinical.inbox import Sent, first_unanswered
+
+    patient, therapist, ep = await care_pair(people, pool)
+    start = datetime.now(UTC) - timedelta(hours=len(roles) + 1)
+    thread = []
+    for i, r in enumerate(roles):
+        sender, role = (patient, Role.PATIENT) if r == "p" else (therapist, Role.THERAPIST)
+        at = start + timedelta(hours=i)
+        await pool.execute(
+            "INSERT INTO inbox_messages (episode_id, sender_id, sender_role, client_id, body, created_at)"
+            " VALUES ($1, $2, $3, $4, 'a line', $5)", ep, sender.id, role.value, f"m-{i}", at)
+        thread.append(Sent(role, at))
+    summary = await inbox_store.thread_summary(pool, ep, therapist.id)
+    assert summary is not None
+    assert summary.waiting_since == first_unanswered(thread)
