@@ -50,6 +50,8 @@ RESYNC_EVERY = 2.0
 LEFT_LINGER = 0.05  # leaving times are written in batches at most this late (a reconnect storm is thousands)
 LAG_PROBE_S = 0.25
 NOTICE_TICK_S = 1.0  # five-minute notices go out at most this late
+HEARTBEAT_SWEEP_S = 1.0  # quiet sockets are pinged at most this late
+REPING_S = 5.0  # a socket that has not answered a PING gets another this much later
 
 AfterCommit = Callable[[Room | None, Message, str], None]
 
@@ -424,40 +426,52 @@ class Live:
     async def _heartbeat(self) -> None:
         every = DEFAULT_LIMITS.heartbeat_seconds
         while True:
-            await asyncio.sleep(every / 4)
+            await asyncio.sleep(HEARTBEAT_SWEEP_S)
             self.sweep_heartbeats(asyncio.get_running_loop().time(), every)
 
     def sweep_heartbeats(self, now: float, every: float) -> None:
-        """One sweep for every socket (no timers per socket): PING those quiet for a
-        heartbeat, close those silent for two (gone without a FIN: a closed laptop lid,
-        a dead mobile link). Any frame from the peer, a PONG included, counts."""
+        """One sweep for every socket (no timers per socket): PING those quiet for their
+        `ping_after` (half a heartbeat to one; again every REPING_S while the peer stays
+        silent), close those silent for two heartbeats (gone without a FIN: a closed laptop
+        lid, a dead mobile link). Any frame from the peer, a PONG included, counts.
+
+        Sweeping every second over spread thresholds pings a few hundred sockets at a time;
+        5,000 sockets that connected together, pinged in one sweep (and answering at once),
+        put delivery 50–100 ms behind for every session in the bench (docs/performance.md,
+        change 37)."""
         for conn in list(self.conns):
             quiet = now - conn.heard
             if quiet > 2 * every:
                 conn.close(CloseCode.GOING_AWAY, "no answer to pings; reconnect and resume", drain=False)
-            elif quiet > every:
-                conn.ping()
+            elif quiet > conn.ping_after and now - conn.pinged_at >= REPING_S:
+                conn.ping(now)
 
     async def _presence_loop(self) -> None:
         while True:
             await asyncio.sleep(PRESENCE_TTL / 3)
             try:
-                await self.refresh_presence()
+                await self.refresh_presence(spread=PRESENCE_TTL / 6)
             except (RedisError, OSError):
                 pass
 
-    async def refresh_presence(self) -> None:
-        """Extend every local member's presence, in pipelines of PRESENCE_CHUNK: redis-py packs
-        and parses a pipeline without yielding, ~30 µs a command, so one pipeline for 5,000
-        sockets would stall every session in this process for ~150 ms every 10 s."""
-        expiry = time.time() + PRESENCE_TTL
+    async def refresh_presence(self, spread: float = 0.0) -> None:
+        """Extend every local member's presence, in pipelines of PRESENCE_CHUNK spaced evenly
+        over `spread` seconds: redis-py packs and parses a pipeline without yielding, ~30 µs a
+        command, so one pipeline for 5,000 sockets would stall every session in this process
+        for ~150 ms every 10 s, and 50 pipelines back to back put a burst of a few tens of
+        milliseconds into every session's latency (docs/performance.md, change 37)."""
         conns = [c for c in self.conns if c.room is not None and c.presence_key is not None and not c.closing]
-        for i in range(0, len(conns), PRESENCE_CHUNK):
+        starts = range(0, len(conns), PRESENCE_CHUNK)
+        pause = spread / len(starts) if starts else 0.0
+        for i in starts:
+            expiry = time.time() + PRESENCE_TTL
             pipe = self.redis.pipeline(transaction=False)
             for conn in conns[i:i + PRESENCE_CHUNK]:
                 if conn.room is not None and conn.presence_key is not None:
                     pipe.zadd(f"cbt:presence:{conn.room.id}", {conn.presence_key: expiry})
             await pipe.execute()
+            if pause:
+                await asyncio.sleep(pause)
 
     def typing(self, conn: Conn) -> None:
         room = conn.room

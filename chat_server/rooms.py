@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ class Conn:
 
     __slots__ = (
         "closing", "codec", "conn_id", "frame_bucket", "heard", "inflight", "last_seq", "last_typing", "live",
-        "max_queue", "msg_bucket", "out", "presence_id", "presence_key", "role", "room",
+        "max_queue", "msg_bucket", "out", "ping_after", "pinged_at", "presence_id", "presence_key", "role", "room",
         "user", "violations", "writer", "ws",
     )
 
@@ -54,6 +55,10 @@ class Conn:
         self.frame_bucket = TokenBucket(limits.frames_per_second, limits.frame_burst)
         self.violations = 0
         self.heard = asyncio.get_running_loop().time()  # when the peer last sent anything (pongs too)
+        # Quiet this long (half a heartbeat to one, drawn per connection) earns a PING: sockets
+        # that connected together (a restart, a reconnect storm) are not all pinged in one sweep.
+        self.ping_after = limits.heartbeat_seconds * (0.5 + 0.5 * random.random())
+        self.pinged_at = -1e9
         self.last_typing = -1e9
         self.presence_id: int | None = None
         self.presence_key: str | None = None
@@ -86,8 +91,9 @@ class Conn:
             data = frames[self.codec] = make(self.codec)
         self.enqueue(data)
 
-    def ping(self) -> None:
+    def ping(self, now: float) -> None:
         """A WebSocket PING (the peer's PONG, like any frame, counts as hearing from it)."""
+        self.pinged_at = now
         if not self.closing and not any(data is PING for data in self.out):
             self.enqueue(PING)
 

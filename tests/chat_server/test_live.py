@@ -207,7 +207,7 @@ async def test_presence_is_kept_alive_for_every_member_in_chunks(client, people:
     members = await redis.zrange(key, 0, -1)
     assert len(members) == 3
     await redis.zadd(key, {m: 1.0 for m in members})  # as if about to expire
-    await live.refresh_presence()
+    await live.refresh_presence(spread=0.06)  # spaced out, as the loop does it: still every member
     scores = [score for _, score in await redis.zrange(key, 0, -1, withscores=True)]
     assert len(scores) == 3 and min(scores) > time.time() + live_mod.PRESENCE_TTL - 5
 
@@ -485,6 +485,39 @@ async def test_quiet_sockets_are_pinged_and_silent_ones_closed(client, people: P
     closed = await t.expect("_closed", timeout=15)
     assert closed["code"] == CloseCode.GOING_AWAY
     assert not p.ws.closed
+
+
+async def test_quiet_sockets_are_pinged_at_spread_times_and_not_every_sweep(client, people: People) -> None:
+    """Sockets that connected together are not all pinged in one sweep: each waits its own
+    `ping_after`, drawn between half a heartbeat and one, and a socket that has not answered
+    is pinged again only REPING_S later, however often the sweep runs."""
+    from chat_server import live as live_mod
+    from chat_server.keys import LIVE
+
+    live = client.app[LIVE]
+    sockets = []
+    for _ in range(3):
+        appt, p, t = await pair(client, people)
+        await p.join(appt.id)
+        await t.join(appt.id)
+        sockets += [p, t]
+    conns = list(live.conns)
+    assert len(conns) == 6
+    assert all(10.0 <= c.ping_after <= 20.0 for c in conns)
+    assert len({c.ping_after for c in conns}) == 6  # one threshold each, not one for all
+
+    now = asyncio.get_running_loop().time() + 100
+    for c in conns:
+        c.heard = now - 15  # quiet for three quarters of a heartbeat
+    live.sweep_heartbeats(now, every=20)
+    pinged = {c for c in conns if c.pinged_at == now}
+    assert pinged == {c for c in conns if c.ping_after < 15}
+
+    live.sweep_heartbeats(now + 1, every=20)  # the next sweep: no second ping yet
+    assert all(c.pinged_at == now for c in pinged)
+    later = now + live_mod.REPING_S
+    live.sweep_heartbeats(later, every=20)  # still silent: pinged again, and now everyone is due
+    assert all(c.pinged_at == later for c in conns)
 
 
 async def test_leaving_closes_the_time_in_room_at_the_moment_of_leaving(client, people: People, pool) -> None:
