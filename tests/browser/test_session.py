@@ -80,7 +80,10 @@ async def test_live_session_two_processes(
     expected.append("first line\nsecond line")
     await expect(texts(ther)).to_have_text(expected)
 
-    # The patient's connection drops while the therapist keeps writing.
+    # The patient's connection drops while the therapist keeps writing. The therapist's page
+    # can show the patient's last message before the patient's page has handled its ack
+    # (seen once in CI on two busy cores): wait for the ack first.
+    await pat.wait_for_function("n => window.__cbt.lastSeq() >= n", arg=len(expected))
     before = await pat.evaluate("window.__cbt.lastSeq()")
     assert before == len(expected)
     await pat.context.set_offline(True)
