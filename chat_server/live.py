@@ -437,7 +437,7 @@ class Live:
 
         Sweeping every second over spread thresholds pings a few hundred sockets at a time;
         5,000 sockets that connected together, pinged in one sweep (and answering at once),
-        put delivery 50–100 ms behind for every session in the bench (docs/performance.md,
+        put the messages in flight 50–100 ms behind in the bench (docs/performance.md,
         change 37)."""
         for conn in list(self.conns):
             quiet = now - conn.heard
