@@ -506,18 +506,20 @@ async def test_quiet_sockets_are_pinged_at_spread_times_and_not_every_sweep(clie
     assert all(10.0 <= c.ping_after <= 20.0 for c in conns)
     assert len({c.ping_after for c in conns}) == 6  # one threshold each, not one for all
 
+    # The sweep's rule, with known thresholds (the drawn ones are random).
+    for c, after in zip(conns, (10.0, 12.0, 14.0, 16.0, 18.0, 19.9), strict=True):
+        c.ping_after = after
     now = asyncio.get_running_loop().time() + 100
     for c in conns:
         c.heard = now - 15  # quiet for three quarters of a heartbeat
-    live.sweep_heartbeats(now, every=20)
-    pinged = {c for c in conns if c.pinged_at == now}
-    assert pinged == {c for c in conns if c.ping_after < 15}
-
-    live.sweep_heartbeats(now + 1, every=20)  # the next sweep: no second ping yet
-    assert all(c.pinged_at == now for c in pinged)
-    later = now + live_mod.REPING_S
-    live.sweep_heartbeats(later, every=20)  # still silent: pinged again, and now everyone is due
-    assert all(c.pinged_at == later for c in conns)
+    live.sweep_heartbeats(now, every=20)  # past their own threshold: the first three
+    assert [c.pinged_at == now for c in conns] == [True, True, True, False, False, False]
+    live.sweep_heartbeats(now + 1.5, every=20)  # quiet 16.5 s: the fourth; no second ping yet
+    assert [c.pinged_at for c in conns][:4] == [now, now, now, now + 1.5]
+    assert conns[4].pinged_at < now and conns[5].pinged_at < now
+    later = now + live_mod.REPING_S + 0.5  # quiet 20.5 s, nobody has answered
+    live.sweep_heartbeats(later, every=20)
+    assert [c.pinged_at for c in conns] == [later, later, later, now + 1.5, later, later]
 
 
 async def test_leaving_closes_the_time_in_room_at_the_moment_of_leaving(client, people: People, pool) -> None:
