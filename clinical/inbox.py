@@ -91,9 +91,10 @@ class Sent:
 def first_unanswered(messages: Iterable[Sent]) -> datetime | None:
     """When the oldest patient message still waiting for the therapist was sent.
 
-    ``messages`` in thread order. The storage layer computes the same in SQL for every
-    thread it lists (storage.inbox ``waiting_since``); a test holds the two to agree. A patient message is answered by the therapist's next
-    message, so only patient messages after the therapist's last one are waiting."""
+    ``messages`` in thread order. A patient message is answered by the therapist's next
+    message, so only patient messages after the therapist's last one are waiting. The
+    storage layer computes the same in SQL for every thread it lists (storage.inbox
+    ``waiting_since``); a test holds the two to agree."""
     waiting: datetime | None = None
     for m in messages:
         if m.sender_role is Role.THERAPIST:
