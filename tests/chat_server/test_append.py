@@ -132,6 +132,32 @@ async def test_a_duplicate_reports_the_original_time(people: People, pool) -> No
     assert await pool.fetchval("SELECT body FROM messages WHERE appointment_id = $1", appt.id) == "hello"
 
 
+async def test_a_full_batch_over_many_rooms_numbers_each_room_in_its_own_order(people: People, pool) -> None:  # type: ignore[no-untyped-def]
+    """A batch the size of the writer's cap (256), as when it catches up on a backlog: every
+    room's messages get 1..n in the order sent, resends among them keep their seqs."""
+    rooms = []
+    for _ in range(32):
+        p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
+        rooms.append((await people.appointment(p, t, live=True), p))
+    for appt, p in rooms[:8]:  # stored before, resent inside the big batch
+        await append(pool, [msg(appt.id, f"{appt.id}-0", p.id)])
+    batch = [msg(appt.id, f"{appt.id}-{k}", p.id) for k in range(8) for appt, p in rooms]
+    assert len(batch) == 256
+    results, loops = await append_counting_the_loop(pool, batch)
+    assert loops == 0
+    resent = {appt.id for appt, _ in rooms[:8]}
+    expected = [("duplicate", 1) if k == 0 and appt.id in resent else ("ok", k + 1)
+                for k in range(8) for appt, _ in rooms]
+    assert [(r.status, r.seq) for r in results] == expected
+    rows = await pool.fetch("SELECT appointment_id, seq, client_id FROM messages WHERE appointment_id = ANY($1)"
+                            " ORDER BY appointment_id, seq", [appt.id for appt, _ in rooms])
+    assert [(r["appointment_id"], r["seq"], r["client_id"]) for r in rows] == [
+        (appt.id, k + 1, f"{appt.id}-{k}") for appt, _ in sorted(rooms, key=lambda x: x[0].id) for k in range(8)]
+    counters = dict(await pool.fetch("SELECT id, last_seq FROM appointments WHERE id = ANY($1)",
+                                     [appt.id for appt, _ in rooms]))
+    assert counters == {appt.id: 8 for appt, _ in rooms}
+
+
 async def test_an_ended_session_takes_nothing(people: People, pool) -> None:  # type: ignore[no-untyped-def]
     p, t = await people.user(Role.PATIENT), await people.user(Role.THERAPIST)
     appt = await people.appointment(p, t, live=True)
