@@ -20,7 +20,8 @@ PDEATHSIG so they die with the bench):
    the send (same process clock); ack latency too;
 5. search: raises the offered rate (more rooms, never faster senders) until delivery p99
    > `--p99-target` ms or anything is lost / doubled / out of order; reports the highest
-   sustained rate;
+   sustained rate. A step that fails while the machine was not ours (NOISY: hypervisor
+   steal or other processes) is measured once more, in both searches;
 6. after every phase: PostgreSQL check -- every acked message is stored, with the seq it
    was acked with, in send order per room; nothing delivered that is not stored;
 7. the baseline (../shared/peers/bench_socketio.py, python-socketio) on the same
@@ -138,6 +139,13 @@ def noise(m0: tuple[int, int, int], m1: tuple[int, int, int], ours_pct: float | 
         out["others"] = round(max(0.0, (100.0 * busy / tot if tot else 0.0) * (os.cpu_count() or 1) - ours_pct), 1)
     out["noisy"] = out["steal_pct"] >= NOISY_STEAL_PCT or out.get("others", 0.0) >= NOISY_OTHERS_PCT
     return out
+
+
+def measure_again(step: dict[str, Any]) -> bool:
+    """A step that failed while the machine was not ours (`noisy`) is measured once more, in
+    our search and the baseline's alike: its verdict says more about the neighbours than
+    about the platform under test. Only once, and a sustained step is never repeated."""
+    return not step["sustained"] and bool(step["noisy"])
 
 
 def rss_kb(pid: int) -> int:
@@ -552,9 +560,7 @@ class Bench:
         rate = args.search_start if up else args.rate * 0.75
         failed: float | None = None if up else args.rate
         while 0 < rate <= ceiling and time.monotonic() < self.search_deadline:
-            r = await self.phase(rate, args.step_seconds, f"search {rate:.0f}/s")
-            results.append(r)
-            await asyncio.sleep(args.settle)
+            r = await self.step(rate, results)
             if r["sustained"]:
                 best = rate if best is None else max(best, rate)
                 if not up:
@@ -571,11 +577,23 @@ class Bench:
         if failed is not None and best is not None:
             mid = round((best + failed) / 2 / 50) * 50
             if best < mid < failed and time.monotonic() < self.search_deadline:
-                r = await self.phase(mid, args.step_seconds, f"search {mid:.0f}/s")
-                results.append(r)
+                r = await self.step(mid, results)
                 if r["sustained"]:
                     best = mid
         return best, results
+
+    async def step(self, rate: float, results: list[dict[str, Any]]) -> dict[str, Any]:
+        """One search step (appended to results), measured again if it failed on a noisy machine."""
+        args = self.args
+        r = await self.phase(rate, args.step_seconds, f"search {rate:.0f}/s")
+        results.append(r)
+        await asyncio.sleep(args.settle)
+        if measure_again(r) and time.monotonic() < self.search_deadline:
+            log(f"search {rate:.0f}/s: not sustained on a noisy machine; measuring it once more")
+            r = await self.phase(rate, args.step_seconds, f"search {rate:.0f}/s again")
+            results.append(r)
+            await asyncio.sleep(args.settle)
+        return r
 
     async def close(self) -> None:
         await self.shrink(0)
@@ -666,7 +684,6 @@ def peer_python() -> Path:
 def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
     """Search the baseline's sustained rate on the same workload (1 msg/s per room)."""
     py = peer_python()
-    script = PEERS / "bench_socketio.py"
     results = []
     best: int | None = None
     rooms = args.baseline_start
@@ -674,42 +691,15 @@ def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
     tried: set[int] = set()
     while 50 <= rooms <= 5000 and rooms not in tried and time.monotonic() < deadline:
         tried.add(rooms)
-        cmd = [str(py), str(script), "--rooms", str(rooms), "--rate", "1", "--duration", str(args.step_seconds),
-               "--warmup", str(args.warmup), "--drain", str(args.drain), "--text-bytes", str(len(TEXT)),
-               "--label", "baseline-python-socketio"]
-        log(f"baseline: {rooms} msg/s ({rooms} rooms x 1 msg/s), {args.step_seconds:.0f}s")
-        m0 = machine()
-        p = subprocess.Popen(cmd, cwd="/tmp", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             start_new_session=True, preexec_fn=_die_with_parent)
-        try:
-            out, _ = p.communicate(timeout=args.step_seconds + args.drain + 120)
-        except BaseException:
-            os.killpg(p.pid, signal.SIGTERM)  # its own session: the bench and what it started
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-            raise
-        last = out.strip().splitlines()[-1] if out.strip() else ""
-        try:
-            s = json.loads(last)
-        except ValueError:
-            log(f"baseline run failed (rc={p.returncode}): {out[-800:]}")
+        r = baseline_step(py, args, rooms)
+        if r is not None and measure_again(r) and time.monotonic() < deadline:
+            results.append(r)
+            log(f"baseline {rooms}/s: not sustained on a noisy machine; measuring it once more")
+            r = baseline_step(py, args, rooms)
+        if r is None:
             break
-        quiet = noise(m0, machine())  # the whole step (setup included): steal only
-        lat = s["latency_ms"]
-        ok = bool(s["lost"] == 0 and s["dups"] == 0 and s["out_of_order"] == 0 and not s.get("db_out_of_order")
-                  and s["acked_not_in_db"] == 0 and lat.get("n") and lat["p99"] <= args.p99_target)
-        r = {"offered_per_s": s["offered_msgs_per_s"], "p50": lat.get("p50"), "p99": lat.get("p99"),
-             "max": lat.get("max"), "lost": s["lost"], "out_of_order": s["out_of_order"],
-             "db_out_of_order": s.get("db_out_of_order"), "acked": s["acked"], "cpu": s["cpu"], "sustained": ok,
-             "steal": quiet["steal_pct"], "noisy": quiet["noisy"]}
         results.append(r)
-        log(f"baseline {rooms}/s: p50={r['p50']} p99={r['p99']} max={r['max']} lost={r['lost']} "
-            f"ooo={r['out_of_order']} db_ooo={r['db_out_of_order']} cpu node_a={s['cpu'].get('node_a_pct')} "
-            f"node_b={s['cpu'].get('node_b_pct')} steal={quiet['steal_pct']}%{' NOISY' if quiet['noisy'] else ''} "
-            f"-> {'SUSTAINED' if ok else 'not sustained'}")
-        if ok:
+        if r["sustained"]:
             best = max(best or 0, rooms)
             rooms += args.baseline_step
         elif best is None:
@@ -717,6 +707,45 @@ def run_baseline(args: argparse.Namespace) -> dict[str, Any]:
         else:
             break
     return {"sustained_msgs_per_s": best, "steps": results}
+
+
+def baseline_step(py: Path, args: argparse.Namespace, rooms: int) -> dict[str, Any] | None:
+    """One run of the baseline's own bench at `rooms` msg/s; None if it printed no summary."""
+    cmd = [str(py), str(PEERS / "bench_socketio.py"), "--rooms", str(rooms), "--rate", "1",
+           "--duration", str(args.step_seconds), "--warmup", str(args.warmup), "--drain", str(args.drain),
+           "--text-bytes", str(len(TEXT)), "--label", "baseline-python-socketio"]
+    log(f"baseline: {rooms} msg/s ({rooms} rooms x 1 msg/s), {args.step_seconds:.0f}s")
+    m0 = machine()
+    p = subprocess.Popen(cmd, cwd="/tmp", stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        out, _ = p.communicate(timeout=args.step_seconds + args.drain + 120)
+    except BaseException:
+        os.killpg(p.pid, signal.SIGTERM)  # its own session: the bench and what it started
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+        raise
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    try:
+        s = json.loads(last)
+    except ValueError:
+        log(f"baseline run failed (rc={p.returncode}): {out[-800:]}")
+        return None
+    quiet = noise(m0, machine())  # the whole step (setup included): steal only
+    lat = s["latency_ms"]
+    ok = bool(s["lost"] == 0 and s["dups"] == 0 and s["out_of_order"] == 0 and not s.get("db_out_of_order")
+              and s["acked_not_in_db"] == 0 and lat.get("n") and lat["p99"] <= args.p99_target)
+    r = {"offered_per_s": s["offered_msgs_per_s"], "p50": lat.get("p50"), "p99": lat.get("p99"),
+         "max": lat.get("max"), "lost": s["lost"], "out_of_order": s["out_of_order"],
+         "db_out_of_order": s.get("db_out_of_order"), "acked": s["acked"], "cpu": s["cpu"], "sustained": ok,
+         "steal": quiet["steal_pct"], "noisy": quiet["noisy"]}
+    log(f"baseline {rooms}/s: p50={r['p50']} p99={r['p99']} max={r['max']} lost={r['lost']} "
+        f"ooo={r['out_of_order']} db_ooo={r['db_out_of_order']} cpu node_a={s['cpu'].get('node_a_pct')} "
+        f"node_b={s['cpu'].get('node_b_pct')} steal={quiet['steal_pct']}%{' NOISY' if quiet['noisy'] else ''} "
+        f"-> {'SUSTAINED' if ok else 'not sustained'}")
+    return r
 
 
 # --------------------------------------------------------------------------- main
