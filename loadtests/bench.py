@@ -48,7 +48,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from loadtests.client import Book, Peer, send_template
+from loadtests.client import Book, Peer, RawPeer, send_template
 from loadtests.local_platform import (
     Procs,
     log,
@@ -211,7 +211,8 @@ class Bench:
         lo = self.connected
         for i in range(lo, n):  # fresh peers (a closed session is reopened from seq 0)
             s = self.sessions[i]
-            pair = (Peer(2 * i, s.room, s.therapist_id, "therapist"), Peer(2 * i + 1, s.room, s.patient_id, "patient"))
+            cls = RawPeer if self.args.client == "raw" else Peer
+            pair = (cls(2 * i, s.room, s.therapist_id, "therapist"), cls(2 * i + 1, s.room, s.patient_id, "patient"))
             for peer in pair:
                 peer.on_error = self._on_error
             if i < len(self.pairs):
@@ -604,7 +605,8 @@ class Bench:
 async def run(args: argparse.Namespace, procs: Procs, tmp: Path, emb: Any, pids: dict[str, int]) -> dict[str, Any]:
     from loadtests import setup_data
 
-    summary: dict[str, Any] = {"bench": "cbt-platform", "web_processes": args.web, "cores": os.cpu_count()}
+    summary: dict[str, Any] = {"bench": "cbt-platform", "web_processes": args.web, "cores": os.cpu_count(),
+                               "load_client": args.client}
     t = now()
     sessions, _ = await setup_data.create(emb.database_url, args.sessions, 0, concurrency=16)
     log(f"created {len(sessions)} live sessions with tokens in {now() - t:.1f}s")
@@ -780,6 +782,9 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU sample with all sockets open")
     ap.add_argument("--connect-concurrency", type=int, default=64)
+    ap.add_argument("--client", choices=("raw", "aiohttp"), default="raw",
+                    help="the generator's sockets: frames handled as they arrive (raw), or aiohttp's client "
+                         "WebSockets with a reader task each (what it used before 2026-11-29 18:00)")
     ap.add_argument("--max-seconds", type=float, default=1200.0, help="hard limit for the whole run")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir (process logs)")
     ap.add_argument("--risk-probes", type=int, default=10,

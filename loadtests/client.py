@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +35,7 @@ BROWSER_HEADERS = {
 }
 now = time.monotonic
 _pack = msgpack.packb
+_randbits = random.getrandbits
 
 
 def send_template(text: str) -> tuple[bytes, bytes]:
@@ -150,56 +152,61 @@ class Peer:
         ws = self.ws
         unpack = msgpack.unpackb
         binary = aiohttp.WSMsgType.BINARY
-        user = self.user
         while True:
             m = await ws.receive()
             if m.type is not binary:
                 if m.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR,
                               aiohttp.WSMsgType.CLOSING):
-                    book = Peer.book
-                    if book is not None and not self.closing:  # the server closed us: count why
-                        book.errors[f"closed:{m.data if m.type is aiohttp.WSMsgType.CLOSE else m.type.name}"] += 1
+                    self._closed_by_server(m.data if m.type is aiohttp.WSMsgType.CLOSE else m.type.name)
                     return
                 continue
             t = now()
-            obj = unpack(m.data)
-            typ = obj["type"]
-            book = Peer.book
-            if typ == "msg":
-                seq = obj["seq"]
-                if seq <= self.last_seq:
-                    if book is not None and obj["sender"] != user:
-                        book.dups += 1
-                    continue
+            self._handle(unpack(m.data), t)
+
+    def _closed_by_server(self, why: object) -> None:
+        book = Peer.book
+        if book is not None and not self.closing:  # the server closed us: count why
+            book.errors[f"closed:{why}"] += 1
+
+    def _handle(self, obj: dict[str, Any], t: float) -> None:
+        """One live frame from the server, received at t."""
+        typ = obj["type"]
+        book = Peer.book
+        if typ == "msg":
+            seq = obj["seq"]
+            if seq <= self.last_seq:
+                if book is not None and obj["sender"] != self.user:
+                    book.dups += 1
+                return
+            if seq != self.last_seq + 1 and book is not None:
+                book.seq_gaps += 1
+            self.last_seq = seq
+            if obj["sender"] != self.user and book is not None:
+                book.on_deliver(obj["client_id"], t)
+        elif typ == "ack":
+            self.frames.pop(obj["client_id"], None)
+            if self.ack_waiters:
+                waiter = self.ack_waiters.get(obj["client_id"])
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
+            seq = obj["seq"]
+            if seq > self.last_seq and not obj.get("duplicate"):  # in the stream in place of our msg
                 if seq != self.last_seq + 1 and book is not None:
                     book.seq_gaps += 1
                 self.last_seq = seq
-                if obj["sender"] != user and book is not None:
-                    book.on_deliver(obj["client_id"], t)
-            elif typ == "ack":
-                self.frames.pop(obj["client_id"], None)
-                if self.ack_waiters:
-                    waiter = self.ack_waiters.get(obj["client_id"])
-                    if waiter is not None and not waiter.done():
-                        waiter.set_result(None)
-                seq = obj["seq"]
-                if seq > self.last_seq and not obj.get("duplicate"):  # in the stream in place of our msg
-                    if seq != self.last_seq + 1 and book is not None:
-                        book.seq_gaps += 1
-                    self.last_seq = seq
-                if book is not None:
-                    book.on_ack(obj, t)
-            elif typ == "risk":
-                if book is not None and obj.get("audience") == "patient":
-                    book.risk_seen.setdefault(self.room, t)
-            elif typ == "error":
-                if book is not None:
-                    book.errors[str(obj.get("code"))] += 1
-                if self.on_error is not None:
-                    self.on_error(self, obj)
-                waiter = self.ack_waiters.get(obj.get("ref")) if self.ack_waiters else None
-                if waiter is not None and not waiter.done():
-                    waiter.set_result(None)  # refused again: the resend loop stops and waits
+            if book is not None:
+                book.on_ack(obj, t)
+        elif typ == "risk":
+            if book is not None and obj.get("audience") == "patient":
+                book.risk_seen.setdefault(self.room, t)
+        elif typ == "error":
+            if book is not None:
+                book.errors[str(obj.get("code"))] += 1
+            if self.on_error is not None:
+                self.on_error(self, obj)
+            waiter = self.ack_waiters.get(obj.get("ref")) if self.ack_waiters else None
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)  # refused again: the resend loop stops and waits
 
     async def send(self, cid: str, frame: bytes) -> None:
         self.frames[cid] = frame
@@ -214,6 +221,176 @@ class Peer:
                 await asyncio.wait_for(self.ws.close(), 2)
             except Exception:
                 pass
+
+
+WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class RawPeer(Peer):
+    """A Peer that frames its WebSocket by hand (RFC 6455, client side) on a plain asyncio
+    protocol: a frame from the server is handled in `data_received`, with no reader task,
+    queue or future per frame. The handshake is the browser's, as `Peer` makes it (headers,
+    login cookie, compression offer, which the server declines: checked). Used by the bench
+    so that the load generator, which shares the two cores, costs as little as it can."""
+
+    __slots__ = ("joining", "proto")
+
+    def __init__(self, idx: int, room: int, user: int, role: str) -> None:
+        super().__init__(idx, room, user, role)
+        self.proto: _RawFrames | None = None
+        self.joining: asyncio.Queue[dict[str, Any]] | None = None
+
+    async def connect(self, session: Any, url: str, token: str, within: float = 60.0) -> dict[str, Any]:
+        import base64
+        import hashlib
+        import os
+        from urllib.parse import urlsplit
+
+        u = urlsplit(url)
+        loop = asyncio.get_running_loop()
+        self.joining = asyncio.Queue()
+        proto = self.proto = _RawFrames(self, loop)
+        await loop.create_connection(lambda: proto, u.hostname, u.port)
+        key = base64.b64encode(os.urandom(16))
+        headers = {
+            "Host": u.netloc, "Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key.decode(),
+            "Sec-WebSocket-Version": "13", "Sec-WebSocket-Protocol": SUBPROTOCOL,
+            "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
+            **BROWSER_HEADERS, "Cookie": f"{SESSION_COOKIE}={token}",
+        }
+        assert proto.transport is not None
+        proto.transport.write(
+            (f"GET {u.path or '/'} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n").encode())
+        head = await asyncio.wait_for(proto.handshake, within)
+        lines = head.decode("latin-1").split("\r\n")
+        got = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+        accept = base64.b64encode(hashlib.sha1(key + WS_GUID).digest()).decode()
+        if not lines[0].startswith("HTTP/1.1 101") or got.get("sec-websocket-accept") != accept:
+            raise RuntimeError(f"handshake refused: {lines[0]!r}")
+        if got.get("sec-websocket-protocol") != SUBPROTOCOL or "sec-websocket-extensions" in got:
+            raise RuntimeError(f"unexpected handshake answer: {got}")
+        proto.send(0x2, hello_frame(self.room))
+        welcome: dict[str, Any] = {}
+        deadline = now() + within
+        while True:
+            obj = await asyncio.wait_for(self.joining.get(), max(0.1, deadline - now()))
+            t = obj.get("type")
+            if t == "welcome":
+                welcome = obj
+            elif t == "msg":
+                self.last_seq = obj["seq"]
+            elif t == "replayed":
+                self.last_seq = obj["last_seq"]
+                break
+            elif t in ("error", "closed"):
+                raise RuntimeError(f"join refused: {obj}")
+        self.joining = None  # from here on frames are handled as they arrive
+        return welcome
+
+    def _frame(self, payload: bytes, t: float) -> None:
+        obj = msgpack.unpackb(payload)
+        if self.joining is not None:
+            self.joining.put_nowait(obj)
+        else:
+            self._handle(obj, t)
+
+    async def send(self, cid: str, frame: bytes) -> None:
+        self.frames[cid] = frame
+        if self.proto is None or self.proto.lost:
+            raise ConnectionResetError("the socket is closed")
+        self.proto.send(0x2, frame)
+
+    async def close(self) -> None:
+        self.closing = True
+        if self.proto is not None and not self.proto.lost:
+            self.proto.send(0x8, (1000).to_bytes(2, "big"))
+            assert self.proto.transport is not None
+            self.proto.transport.close()
+
+
+class _RawFrames(asyncio.Protocol):
+    """The bytes of one RawPeer's socket: the handshake's answer, then server frames (never
+    masked, never fragmented by our server; both are checked)."""
+
+    def __init__(self, peer: RawPeer, loop: asyncio.AbstractEventLoop) -> None:
+        self.peer = peer
+        self.transport: asyncio.Transport | None = None
+        self.buf = bytearray()
+        self.handshake: asyncio.Future[bytes] = loop.create_future()
+        self.lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is not an asyncio.Transport subclass
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = True
+        if not self.handshake.done():
+            self.handshake.set_exception(ConnectionResetError("closed during the handshake"))
+        elif self.peer.joining is not None:
+            self.peer.joining.put_nowait({"type": "closed"})
+        else:
+            self.peer._closed_by_server("CLOSED")
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        if not self.handshake.done():
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            self.handshake.set_result(bytes(buf[:end]))
+            del buf[: end + 4]
+        t = now()
+        pos, n = 0, len(buf)
+        while n - pos >= 2:
+            b0, b1 = buf[pos], buf[pos + 1]
+            size, head = b1 & 0x7F, 2
+            if size == 126:
+                if n - pos < 4:
+                    break
+                size, head = int.from_bytes(buf[pos + 2: pos + 4], "big"), 4
+            elif size == 127:
+                if n - pos < 10:
+                    break
+                size, head = int.from_bytes(buf[pos + 2: pos + 10], "big"), 10
+            if n - pos < head + size:
+                break
+            if b1 & 0x80 or not b0 & 0x80:
+                raise RuntimeError("a masked or fragmented frame from the server")
+            payload = bytes(buf[pos + head: pos + head + size])
+            pos += head + size
+            opcode = b0 & 0x0F
+            if opcode == 0x2:
+                self.peer._frame(payload, t)
+            elif opcode == 0x9:  # the server's heartbeat ping
+                self.send(0xA, payload)
+            elif opcode == 0x8:
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else None
+                if self.peer.joining is not None:
+                    self.peer.joining.put_nowait({"type": "closed", "code": code})
+                else:
+                    self.peer._closed_by_server(code)
+                self.lost = True
+                assert self.transport is not None
+                self.transport.close()
+                break
+        del buf[:pos]
+
+    def send(self, opcode: int, payload: bytes) -> None:
+        """One masked frame (RFC 6455 5.3: every client frame is masked, with a fresh key)."""
+        size = len(payload)
+        if size < 126:
+            head = bytes((0x80 | opcode, 0x80 | size))
+        elif size < 65536:
+            head = bytes((0x80 | opcode, 0x80 | 126)) + size.to_bytes(2, "big")
+        else:
+            head = bytes((0x80 | opcode, 0x80 | 127)) + size.to_bytes(8, "big")
+        key = _randbits(32)
+        mask = key.to_bytes(4, "big")
+        keys = int.from_bytes(mask * (size // 4 + 1), "big") >> (8 * (4 - size % 4))
+        masked = (int.from_bytes(payload, "big") ^ keys).to_bytes(size, "big") if size else b""
+        assert self.transport is not None
+        self.transport.write(head + mask + masked)
 
 
 class SyncPeer:

@@ -4,6 +4,7 @@ tools, never asserted here."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -68,3 +69,80 @@ def test_the_locust_scenario_runs_without_failures() -> None:
     for name in ("WS join", "WS ack", "WS delivery", "GET /api/sessions/{id}/transcript",
                  "POST /api/inbox/threads/{id}/messages", "GET /api/inbox/threads/{id}"):
         assert stats[name]["requests"] > 0 and stats[name]["failures"] == 0, name
+
+
+class _Wire(asyncio.Transport):
+    """Stands in for a socket's transport: keeps what was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out = bytearray()
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.out += data
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _unframe(data: bytes) -> tuple[int, bytes, bool]:
+    """(opcode, payload, was masked) of one client frame, unmasked the slow, obvious way."""
+    opcode, masked, size, pos = data[0] & 0x0F, bool(data[1] & 0x80), data[1] & 0x7F, 2
+    if size == 126:
+        size, pos = int.from_bytes(data[2:4], "big"), 4
+    elif size == 127:
+        size, pos = int.from_bytes(data[2:10], "big"), 10
+    key, body = data[pos:pos + 4], data[pos + 4:]
+    assert len(body) == size and data[0] & 0x80  # whole frame, FIN set
+    return opcode, bytes(b ^ key[i % 4] for i, b in enumerate(body)), masked
+
+
+def test_the_raw_load_client_masks_every_frame_it_sends() -> None:
+    """RFC 6455 5.2-5.3: length in 7, 16 or 64 bits; every client frame masked."""
+    from loadtests.client import RawPeer, _RawFrames
+
+    loop = asyncio.new_event_loop()
+    try:
+        frames = _RawFrames(RawPeer(0, 1, 1, "patient"), loop)
+        for size in (0, 1, 2, 3, 4, 5, 125, 126, 127, 1000, 65535, 65536):
+            wire = _Wire()
+            frames.transport = wire
+            payload = bytes((7 * i + size) % 256 for i in range(size))
+            frames.send(0x2, payload)
+            assert _unframe(bytes(wire.out)) == (0x2, payload, True), size
+    finally:
+        loop.close()
+
+
+def test_the_raw_load_client_reads_frames_split_anywhere_and_answers_pings() -> None:
+    import msgpack
+
+    from loadtests.client import RawPeer, _RawFrames
+
+    got: list[dict[str, Any]] = []
+
+    class Collecting(RawPeer):
+        def _handle(self, obj: dict[str, Any], t: float) -> None:
+            got.append(obj)
+
+    loop = asyncio.new_event_loop()
+    try:
+        peer = Collecting(0, 1, 1, "patient")
+        frames = _RawFrames(peer, loop)
+        wire = _Wire()
+        frames.connection_made(wire)
+        small, big = msgpack.packb({"type": "ack", "n": 1}), msgpack.packb({"type": "msg", "text": "x" * 300})
+        stream = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+                  + bytes((0x82, len(small))) + small
+                  + bytes((0x89, 3)) + b"hb!"  # the server's heartbeat ping
+                  + bytes((0x82, 126)) + len(big).to_bytes(2, "big") + big)
+        for i in range(0, len(stream), 5):  # five bytes at a time: every header and body split
+            frames.data_received(stream[i:i + 5])
+        assert frames.handshake.result().startswith(b"HTTP/1.1 101")
+        assert got == [{"type": "ack", "n": 1}, {"type": "msg", "text": "x" * 300}]
+        assert _unframe(bytes(wire.out)) == (0xA, b"hb!", True)  # pong, echoing the ping
+        frames.data_received(bytes((0x88, 2)) + (4000).to_bytes(2, "big"))
+        assert wire.closed and frames.lost
+    finally:
+        loop.close()
