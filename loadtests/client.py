@@ -304,6 +304,7 @@ class RawPeer(Peer):
         self.closing = True
         if self.proto is not None and not self.proto.lost:
             self.proto.send(0x8, (1000).to_bytes(2, "big"))
+            self.proto.lost = True
             assert self.proto.transport is not None
             self.proto.transport.close()
 
@@ -323,9 +324,12 @@ class _RawFrames(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]  # uvloop's is not an asyncio.Transport subclass
 
     def connection_lost(self, exc: Exception | None) -> None:
+        said = self.lost  # a close frame (or our own close) has already said why
         self.lost = True
         if not self.handshake.done():
             self.handshake.set_exception(ConnectionResetError("closed during the handshake"))
+        elif said:
+            return
         elif self.peer.joining is not None:
             self.peer.joining.put_nowait({"type": "closed"})
         else:

@@ -126,7 +126,10 @@ def test_the_raw_load_client_reads_frames_split_anywhere_and_answers_pings() -> 
         def _handle(self, obj: dict[str, Any], t: float) -> None:
             got.append(obj)
 
+    from loadtests.client import Book, Peer
+
     loop = asyncio.new_event_loop()
+    Peer.book = book = Book()
     try:
         peer = Collecting(0, 1, 1, "patient")
         frames = _RawFrames(peer, loop)
@@ -144,5 +147,8 @@ def test_the_raw_load_client_reads_frames_split_anywhere_and_answers_pings() -> 
         assert _unframe(bytes(wire.out)) == (0xA, b"hb!", True)  # pong, echoing the ping
         frames.data_received(bytes((0x88, 2)) + (4000).to_bytes(2, "big"))
         assert wire.closed and frames.lost
+        frames.connection_lost(None)  # the socket then closes: counted once, with the server's code
+        assert book.errors == {"closed:4000": 1}
     finally:
+        Peer.book = None
         loop.close()
