@@ -132,19 +132,25 @@ class Peer:
             m = await self.ws.receive(timeout=max(0.1, deadline - now()))
             if m.type != aiohttp.WSMsgType.BINARY:
                 raise RuntimeError(f"join failed: {m.type} {m.data!r} {m.extra!r}")
-            obj = msgpack.unpackb(m.data)
-            t = obj.get("type")
-            if t == "welcome":
-                welcome = obj
-            elif t == "msg":
-                self.last_seq = obj["seq"]
-            elif t == "replayed":
-                self.last_seq = obj["last_seq"]
+            if self._join_frame(msgpack.unpackb(m.data), welcome):
                 break
-            elif t == "error":
-                raise RuntimeError(f"join refused: {obj}")
         self.reader = asyncio.get_running_loop().create_task(self._read())
         return welcome
+
+    def _join_frame(self, obj: dict[str, Any], welcome: dict[str, Any]) -> bool:
+        """A frame while joining: the welcome is kept (in `welcome`), replayed messages move
+        last_seq; True once `replayed` ends the replay. A refusal raises."""
+        t = obj.get("type")
+        if t == "welcome":
+            welcome.update(obj)
+        elif t == "msg":
+            self.last_seq = obj["seq"]
+        elif t == "replayed":
+            self.last_seq = obj["last_seq"]
+            return True
+        elif t in ("error", "closed"):
+            raise RuntimeError(f"join refused: {obj}")
+        return False
 
     async def _read(self) -> None:
         import aiohttp
@@ -274,16 +280,8 @@ class RawPeer(Peer):
         deadline = now() + within
         while True:
             obj = await asyncio.wait_for(self.joining.get(), max(0.1, deadline - now()))
-            t = obj.get("type")
-            if t == "welcome":
-                welcome = obj
-            elif t == "msg":
-                self.last_seq = obj["seq"]
-            elif t == "replayed":
-                self.last_seq = obj["last_seq"]
+            if self._join_frame(obj, welcome):
                 break
-            elif t in ("error", "closed"):
-                raise RuntimeError(f"join refused: {obj}")
         self.joining = None  # from here on frames are handled as they arrive
         return welcome
 
